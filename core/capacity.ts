@@ -1,0 +1,133 @@
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Community } from "./config/schema.js";
+import { type Core, type TransactItem, transact } from "./context.js";
+import { communityMetaSchema, type JoinRequest, joinRequestSchema, keys, SYSTEM, ticketKey } from "./model.js";
+import { auditPut, effectPuts } from "./outbox-items.js";
+import { admitStanding, transition } from "./requests.js";
+import { TABLE } from "./store/table.js";
+
+/**
+ * Seats and the waitlist. Seats are a counter on the community's META item; taking one is a
+ * conditional increment inside the transaction that admits the member, so no interleaving can
+ * over-allocate. Waitlist order is a ticket from an atomic counter; positions are counted, so
+ * tickets lost to a failed transaction leave harmless gaps.
+ */
+export interface Seats {
+  used: number;
+  capacity: number | undefined;
+}
+
+export function isFull(seats: Seats): boolean {
+  return seats.capacity !== undefined && seats.used >= seats.capacity;
+}
+
+export async function seats(core: Core, community: Community): Promise<Seats> {
+  const { Item } = await core.store.doc.send(
+    new GetCommand({ TableName: core.store.table, Key: keys.meta(community.id), ConsistentRead: true }),
+  );
+  return { used: communityMetaSchema.parse(Item ?? {}).seatsUsed, capacity: community.capacity };
+}
+
+/** The transaction item that takes one seat, failing its condition when none is free. */
+export function takeSeat(core: Core, community: Community): TransactItem {
+  const capped = community.capacity !== undefined;
+  return {
+    Update: {
+      TableName: core.store.table,
+      Key: keys.meta(community.id),
+      UpdateExpression: "SET seatsUsed = if_not_exists(seatsUsed, :zero) + :one",
+      ...(capped ? { ConditionExpression: "attribute_not_exists(seatsUsed) OR seatsUsed < :cap" } : {}),
+      ExpressionAttributeValues: { ":zero": 0, ":one": 1, ...(capped ? { ":cap": community.capacity } : {}) },
+    },
+  };
+}
+
+/** The next waitlist ticket (atomic, strictly increasing). */
+export async function nextTicket(core: Core, community: Community): Promise<number> {
+  const { Attributes } = await core.store.doc.send(
+    new UpdateCommand({
+      TableName: core.store.table,
+      Key: keys.meta(community.id),
+      UpdateExpression: "ADD waitSeq :one",
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  return communityMetaSchema.parse(Attributes ?? {}).waitSeq;
+}
+
+/** 1-based position of a waitlisted request. */
+export async function waitlistPosition(core: Core, request: JoinRequest): Promise<number | undefined> {
+  if (request.status !== "waitlisted" || !request.waitlist) return undefined;
+  const { Count } = await core.store.doc.send(
+    new QueryCommand({
+      TableName: core.store.table,
+      IndexName: TABLE.indexes.due.name,
+      KeyConditionExpression: `${TABLE.indexes.due.partitionKey} = :w AND ${TABLE.indexes.due.sortKey} < :t`,
+      ExpressionAttributeValues: { ":w": keys.waitlist(request.communityId), ":t": ticketKey(request.waitlist.ticket) },
+      Select: "COUNT",
+    }),
+  );
+  return (Count ?? 0) + 1;
+}
+
+/** The waitlist, in order. */
+export async function waitlist(core: Core, community: Community, limit = 100): Promise<JoinRequest[]> {
+  const { Items } = await core.store.doc.send(
+    new QueryCommand({
+      TableName: core.store.table,
+      IndexName: TABLE.indexes.due.name,
+      KeyConditionExpression: `${TABLE.indexes.due.partitionKey} = :w`,
+      ExpressionAttributeValues: { ":w": keys.waitlist(community.id) },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map((i) => joinRequestSchema.parse(i));
+}
+
+/** Admits waitlisted applicants, in order, while seats are free. Returns the admitted requests. */
+export async function promote(core: Core, community: Community): Promise<JoinRequest[]> {
+  const admitted: JoinRequest[] = [];
+  for (let guard = 0; guard < 1000; guard++) {
+    if (isFull(await seats(core, community))) break;
+    const [head] = await waitlist(core, community, 1);
+    if (!head) break;
+    const at = core.now().toISOString();
+    const result = await transact(core, [
+      transition(core, head, "waitlisted", "approved", { admittedAt: at }),
+      takeSeat(core, community),
+      admitStanding(core, head, at),
+      ...effectPuts(core, head, [{ kind: "grant" }, { kind: "notice", notice: "admitted" }, { kind: "card.update" }], "approved"),
+      auditPut(core, { requestId: head.id, actor: SYSTEM, action: "admitted", from: "waitlisted", to: "approved" }),
+    ]);
+    if (result.ok) admitted.push({ ...head, status: "approved", admittedAt: at });
+    // On a failed condition the head was withdrawn or the seat taken meanwhile: look again.
+  }
+  return admitted;
+}
+
+/** A member leaves (or is removed): their seat frees up and the waitlist moves. */
+export async function leave(core: Core, community: Community, userId: string): Promise<{ left: boolean; admitted: JoinRequest[] }> {
+  const result = await transact(core, [
+    {
+      Update: {
+        TableName: core.store.table,
+        Key: keys.applicant(community.id, userId),
+        UpdateExpression: "SET leftAt = :now REMOVE memberSince, membershipRequestId",
+        ConditionExpression: "attribute_exists(memberSince)",
+        ExpressionAttributeValues: { ":now": core.now().toISOString() },
+      },
+    },
+    {
+      Update: {
+        TableName: core.store.table,
+        Key: keys.meta(community.id),
+        UpdateExpression: "SET seatsUsed = seatsUsed - :one",
+        ConditionExpression: "seatsUsed > :zero",
+        ExpressionAttributeValues: { ":one": 1, ":zero": 0 },
+      },
+    },
+  ]);
+  if (!result.ok) return { left: false, admitted: [] };
+  return { left: true, admitted: await promote(core, community) };
+}

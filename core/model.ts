@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { profileSchema } from "./profile.js";
+
+/** The states of a join request. `waitlisted` is approved but waiting for a seat. */
+export const REQUEST_STATUSES = ["pending", "approved", "waitlisted", "denied", "withdrawn", "expired"] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses that hold the applicant's one open request per community. */
+export const OPEN_STATUSES: readonly RequestStatus[] = ["pending", "waitlisted"];
+
+/** Legal transitions; everything else is refused by the store's conditions. */
+export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  pending: ["approved", "waitlisted", "denied", "withdrawn", "expired"],
+  waitlisted: ["approved", "withdrawn"],
+  approved: [],
+  denied: [],
+  withdrawn: [],
+  expired: [],
+};
+
+export const actorSchema = z.object({
+  kind: z.enum(["user", "system"]),
+  id: z.string(),
+  name: z.string().optional(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+export const SYSTEM: Actor = { kind: "system", id: "gatekeeper", name: "Gatekeeper" };
+
+export const ruleResultSchema = z.object({
+  rule: z.string(),
+  label: z.string(),
+  passed: z.boolean(),
+  detail: z.string(),
+});
+
+export const evaluationSchema = z.object({
+  rules: z.array(ruleResultSchema),
+  passed: z.boolean(),
+  score: z.number(),
+  breakdown: z.object({
+    score: z.number(),
+    items: z.array(z.object({ label: z.string(), points: z.number(), max: z.number(), detail: z.string() })),
+  }),
+});
+
+export const messageRefSchema = z.object({ channel: z.string(), id: z.string() });
+export type MessageRef = z.infer<typeof messageRefSchema>;
+
+export const joinRequestSchema = z.object({
+  id: z.string(),
+  communityId: z.string(),
+  platform: z.enum(["slack", "discord"]),
+  workspace: z.string(),
+  applicant: z.object({ userId: z.string(), name: z.string() }),
+  answers: z.array(z.object({ id: z.string(), label: z.string(), value: z.string() })),
+  note: z.string().optional(),
+  profile: profileSchema,
+  evaluation: evaluationSchema,
+  status: z.enum(REQUEST_STATUSES),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  decision: z
+    .object({
+      outcome: z.enum(["approved", "denied"]),
+      by: actorSchema,
+      at: z.string(),
+      reason: z.string().optional(),
+    })
+    .optional(),
+  waitlist: z.object({ ticket: z.number().int(), since: z.string() }).optional(),
+  admittedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  card: messageRefSchema.optional(),
+  /** Delivery problems moderators should see on the card (e.g. the applicant's DMs are closed). */
+  issues: z.array(z.string()).optional(),
+  remindedAt: z.string().optional(),
+});
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const applicantStandingSchema = z.object({
+  activeRequestId: z.string().optional(),
+  cooldownUntil: z.string().optional(),
+  memberSince: z.string().optional(),
+  blocked: z.boolean().optional(),
+});
+export type ApplicantStanding = z.infer<typeof applicantStandingSchema>;
+
+export const communityMetaSchema = z.object({
+  seatsUsed: z.number().int().default(0),
+  waitSeq: z.number().int().default(0),
+});
+export type CommunityMeta = z.infer<typeof communityMetaSchema>;
+
+export const auditEntrySchema = z.object({
+  requestId: z.string(),
+  at: z.string(),
+  actor: actorSchema,
+  action: z.string(),
+  from: z.enum(REQUEST_STATUSES).optional(),
+  to: z.enum(REQUEST_STATUSES).optional(),
+  reason: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** Item keys, in one place. */
+export const keys = {
+  request: (id: string) => ({ pk: `REQ#${id}`, sk: "REQ" }),
+  effect: (requestId: string, name: string) => ({ pk: `REQ#${requestId}`, sk: `EFFECT#${name}` }),
+  audit: (requestId: string, at: string, n: string) => ({ pk: `REQ#${requestId}`, sk: `AUDIT#${at}#${n}` }),
+  meta: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "META" }),
+  applicant: (communityId: string, userId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: `APPLICANT#${userId}` }),
+  draft: (key: string) => ({ pk: `DRAFT#${key}`, sk: "DRAFT" }),
+  /** gsi2: an applicant's requests across communities of one workspace. */
+  byApplicant: (platform: string, workspace: string, userId: string) => `APPLICANT#${platform}#${workspace}#${userId}`,
+  /** gsi1 partitions. */
+  pending: "PENDING",
+  waitlist: (communityId: string) => `WAITLIST#${communityId}`,
+  outbox: "OUTBOX",
+  deadLetter: "DEADLETTER",
+} as const;
+
+/** Waitlist tickets sort as strings in gsi1. */
+export const ticketKey = (ticket: number): string => ticket.toString().padStart(12, "0");

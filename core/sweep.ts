@@ -1,0 +1,56 @@
+import * as Capacity from "./capacity.js";
+import * as Communities from "./communities.js";
+import type { Core } from "./context.js";
+import * as Outbox from "./outbox.js";
+import * as Requests from "./requests.js";
+
+const HOUR_MS = 3_600_000;
+
+export interface SweepReport {
+  expired: number;
+  reminded: number;
+  admitted: number;
+  effects: Record<Outbox.RunResult, number>;
+  deadLetters: Outbox.EffectItem[];
+}
+
+/**
+ * One pass of the scheduled work: expire pending requests past their community's expiry,
+ * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
+ * and re-drive outbox entries that are due. Idempotent: running it twice does nothing twice.
+ */
+export async function sweep(core: Core, performers: Outbox.Performers): Promise<SweepReport> {
+  const now = core.now();
+  const report: SweepReport = {
+    expired: 0,
+    reminded: 0,
+    admitted: 0,
+    effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
+    deadLetters: [],
+  };
+  const soonest = Math.min(...core.config.communities.map((c) => c.remindAfterHours * HOUR_MS), 24 * HOUR_MS);
+  const before = new Date(now.getTime() - soonest).toISOString();
+  for await (const request of Requests.pendingOldestFirst(core, before)) {
+    const community = Communities.find(core, request.communityId);
+    if (!community) continue;
+    const age = now.getTime() - Date.parse(request.createdAt);
+    if (age >= community.pendingExpiryDays * 24 * HOUR_MS) {
+      if (await Requests.expire(core, request)) report.expired++;
+    } else if (age >= community.remindAfterHours * HOUR_MS && !request.remindedAt) {
+      if (await Requests.remind(core, request)) report.reminded++;
+    }
+  }
+  for (const community of core.config.communities) {
+    report.admitted += (await Capacity.promote(core, community)).length;
+  }
+  report.effects = await Outbox.redriveDue(core, performers);
+  report.deadLetters = await Outbox.deadLetters(core);
+  core.log.info("sweep done", {
+    expired: report.expired,
+    reminded: report.reminded,
+    admitted: report.admitted,
+    effects: report.effects,
+    deadLetters: report.deadLetters.length,
+  });
+  return report;
+}
