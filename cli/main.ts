@@ -1,0 +1,237 @@
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import * as Capacity from "../core/capacity.js";
+import * as Communities from "../core/communities.js";
+import { ConfigError, loadConfig } from "../core/config/load.js";
+import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
+import { createLogger } from "../core/log.js";
+import * as Requests from "../core/requests.js";
+import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
+import { createDynamoClient } from "../core/store/client.js";
+import { ensureTable } from "../core/store/create-table.js";
+import { createRuntime, type Runtime } from "../functions/runtime.js";
+import { createSweeper } from "../functions/sweeper.js";
+import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
+import { startServer } from "./server.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const EXAMPLE = join(ROOT, "gatekeeper.example.yaml");
+const DEFAULT_CONFIG = "./gatekeeper.yaml";
+
+const USAGE = `Usage: gatekeeper <command>
+
+Commands:
+  serve                        run the local bot (what npm start runs)
+  check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
+  sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
+  discord register [--guild]   register the Discord commands (globally, or per configured guild)
+  block <community> <user>     stop a user from applying
+  unblock <community> <user>   allow them again
+  release <community> <user>   a member left: free their seat and admit from the waitlist
+  schema                       print the JSON Schema of gatekeeper.yaml
+`;
+
+/** Runs one CLI command; returns the exit code. Named errors become one-line messages, not stack traces. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "serve":
+        return await serve();
+      case "check":
+        return check(rest[0]);
+      case "sweep":
+        return await sweepOnce(rest);
+      case "discord":
+        return await discord(rest);
+      case "block":
+      case "unblock":
+        return await block(rest, command === "block");
+      case "release":
+        return await release(rest);
+      case "schema":
+        process.stdout.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
+        return 0;
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SettingsError || error instanceof JavaMissingError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The config path, falling back to the example when the default file is absent (and saying so). */
+function configFor(settings: Settings): { path: string; config: GatekeeperConfig; example: boolean } {
+  if (settings.configPath === DEFAULT_CONFIG && !existsSync(DEFAULT_CONFIG)) {
+    return { path: EXAMPLE, config: loadConfig(EXAMPLE), example: true };
+  }
+  return { path: settings.configPath, config: loadConfig(settings.configPath), example: false };
+}
+
+async function serve(): Promise<number> {
+  const settings = loadSettings();
+  const { path, config, example } = configFor(settings);
+  if (example) {
+    process.stdout.write(
+      `No ${DEFAULT_CONFIG} found: using the example, ${relative(process.cwd(), path) || path}. ` +
+        "Copy it to gatekeeper.yaml and edit it for your communities.\n",
+    );
+  }
+  if (!settings.dynamodbEndpoint) process.stdout.write(`Starting the embedded DynamoDB Local (data in ${settings.dataDir})…\n`);
+  const server = await startServer({ settings, config });
+  const on = (v: unknown) => (v ? "on" : "off (set its credentials to turn it on)");
+  process.stdout.write(
+    [
+      `Gatekeeper is listening on http://localhost:${new URL(server.url).port}`,
+      `  Slack:       ${on(settings.slack)}${settings.slack ? "  POST /slack/events" : ""}`,
+      `  Discord:     ${on(settings.discord)}${settings.discord ? "  POST /discord/interactions" : ""}`,
+      `  DynamoDB:    ${server.dynamodbEndpoint} (${server.embeddedDynamoDb ? `embedded, data in ${settings.dataDir}` : "DYNAMODB_ENDPOINT"}), table ${settings.tableName}`,
+      `  Communities: ${config.communities.map((c) => `${c.id} (${c.platform})`).join(", ")} from ${relative(process.cwd(), path) || path}`,
+      "  Health:      GET /healthz",
+      "",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`\n${signal}: shutting down…\n`);
+      resolveStop();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  await server.close();
+  return 0;
+}
+
+function check(file: string | undefined): number {
+  const path = file ?? loadSettings().configPath;
+  try {
+    const config = loadConfig(path);
+    process.stdout.write(
+      `${path}: ok, ${config.communities.length} ${config.communities.length === 1 ? "community" : "communities"} ` +
+        `(${config.communities.map((c) => `${c.id} on ${c.platform}`).join(", ")})\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** A runtime against the configured DynamoDB, or an embedded one on the data directory. */
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () => Date): Promise<T> {
+  const settings = loadSettings();
+  const { config } = configFor(settings);
+  const dynamo = settings.dynamodbEndpoint ? undefined : await startDynamoDbLocal({ dataDir: settings.dataDir });
+  try {
+    const endpoint = settings.dynamodbEndpoint ?? dynamo?.endpoint;
+    await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
+    const runtime = createRuntime(
+      { ...settings, dynamodbEndpoint: endpoint },
+      { config, log: createLogger("warn"), ...(now ? { now } : {}) },
+    );
+    return await work(runtime);
+  } finally {
+    await dynamo?.stop();
+  }
+}
+
+async function sweepOnce(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { now: { type: "string" } } });
+  let now: (() => Date) | undefined;
+  if (values.now !== undefined) {
+    const parsed = z.iso.datetime({ offset: true }).safeParse(values.now);
+    if (!parsed.success) throw new UsageError(`--now must be an ISO-8601 date-time, like 2026-01-31T12:00:00Z`);
+    const fixed = new Date(parsed.data);
+    now = () => fixed;
+  }
+  const report = await withRuntime((runtime) => createSweeper(runtime)(), now);
+  process.stdout.write(
+    `Swept: ${report.expired} expired, ${report.reminded} reminded, ${report.admitted} admitted from waitlists; ` +
+      `outbox: ${report.effects.done} done, ${report.effects.retry} to retry, ${report.effects.failed} failed, ` +
+      `${report.effects.dead} dead; ${report.deadLetters} in the dead-letter index.\n`,
+  );
+  return 0;
+}
+
+async function discord(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "register") throw new UsageError(`Unknown discord command "${sub ?? ""}".`);
+  const { values } = parseArgs({ args: rest, options: { guild: { type: "boolean", default: false } } });
+  const settings = loadSettings();
+  if (!settings.discord) {
+    throw new SettingsError("Discord is off: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.");
+  }
+  const { config } = configFor(settings);
+  const { registerDiscordCommands } = await import("./discord-register.js");
+  const result = await registerDiscordCommands({ settings: settings.discord, config, guild: values.guild });
+  process.stdout.write(`${result.summary}\n`);
+  return 0;
+}
+
+function communityArg(config: GatekeeperConfig, id: string | undefined) {
+  const community = id ? Communities.find({ config }, id) : undefined;
+  if (!community) {
+    throw new UsageError(`Unknown community "${id ?? ""}"; known: ${config.communities.map((c) => c.id).join(", ")}.`);
+  }
+  return community;
+}
+
+async function block(args: string[], blocked: boolean): Promise<number> {
+  const [id, user] = args;
+  if (!user) throw new UsageError("Name the community and the user id.");
+  return withRuntime(async (runtime) => {
+    const community = communityArg(runtime.core.config, id);
+    await Requests.setBlocked(runtime.core, community, user, blocked);
+    process.stdout.write(`${user} is ${blocked ? "blocked from" : "allowed to apply to"} ${community.id}.\n`);
+    return 0;
+  });
+}
+
+async function release(args: string[]): Promise<number> {
+  const [id, user] = args;
+  if (!user) throw new UsageError("Name the community and the user id.");
+  return withRuntime(async (runtime) => {
+    const community = communityArg(runtime.core.config, id);
+    const { left, admitted } = await Capacity.leave(runtime.core, community, user);
+    process.stdout.write(
+      left
+        ? `Released ${user}'s seat in ${community.id}; admitted ${admitted.length} from the waitlist.\n`
+        : `${user} is not a member of ${community.id}; nothing changed.\n`,
+    );
+    return left ? 0 : 1;
+  });
+}
+
+/** The JSON Schema editors use to complete and check gatekeeper.yaml. */
+export function jsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
+    title: "Gatekeeper communities (gatekeeper.yaml)",
+  };
+}

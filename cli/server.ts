@@ -1,0 +1,159 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { GatekeeperConfig } from "../core/config/schema.js";
+import { createLogger, type Logger } from "../core/log.js";
+import type { Settings } from "../core/settings.js";
+import { createDynamoClient, createStreamsClient } from "../core/store/client.js";
+import { ensureTable } from "../core/store/create-table.js";
+import { sweep } from "../core/sweep.js";
+import { createDiscordHandler } from "../functions/discord.js";
+import { createRuntime, type Runtime } from "../functions/runtime.js";
+import { createSlackHandler } from "../functions/slack.js";
+import { createWorker } from "../functions/worker.js";
+import { BodyTooLargeError, readBody, toFunctionUrlEvent, writeJson, writeResult } from "./http.js";
+import { type DynamoDbLocal, startDynamoDbLocal } from "./local/dynamodb-local.js";
+import { startStreamPoller } from "./local/stream-poller.js";
+
+export interface ServerOptions {
+  settings: Settings;
+  /** The communities; default: read from `settings.configPath`. */
+  config?: GatekeeperConfig;
+  now?: () => Date;
+  log?: Logger;
+  /** Port to listen on; default `settings.port` (0 picks a free one). */
+  port?: number;
+  host?: string;
+  /** How often the local sweeper runs (Lambda: the cron); false turns it off. Default 60 s. */
+  sweepIntervalMs?: number | false;
+}
+
+export interface LocalServer {
+  url: string;
+  runtime: Runtime;
+  /** Where DynamoDB is: the embedded one's endpoint or `DYNAMODB_ENDPOINT`. */
+  dynamodbEndpoint: string;
+  embeddedDynamoDb: boolean;
+  close(): Promise<void>;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context?: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The local bot: DynamoDB (embedded unless `DYNAMODB_ENDPOINT` is set), the table, the stream
+ * poller driving the outbox worker, the periodic sweeper, and the HTTP routes in front of the
+ * very handlers Lambda runs.
+ */
+export async function startServer(opts: ServerOptions): Promise<LocalServer> {
+  const log = opts.log ?? createLogger();
+  const cleanup: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.warn("shutdown step failed", { error }));
+  };
+  try {
+    let dynamo: DynamoDbLocal | undefined;
+    let endpoint = opts.settings.dynamodbEndpoint;
+    if (!endpoint) {
+      dynamo = await startDynamoDbLocal({ dataDir: opts.settings.dataDir });
+      cleanup.push(() => (dynamo ? dynamo.stop() : Promise.resolve()));
+      endpoint = dynamo.endpoint;
+    }
+    const settings: Settings = { ...opts.settings, dynamodbEndpoint: endpoint };
+    const client = createDynamoClient({ endpoint, region: settings.region });
+    const { streamArn } = await ensureTable(client, settings.tableName);
+    const runtime = createRuntime(settings, { log, ...(opts.config ? { config: opts.config } : {}), ...(opts.now ? { now: opts.now } : {}) });
+
+    const poller = startStreamPoller({
+      client: createStreamsClient({ endpoint, region: settings.region }),
+      streamArn,
+      handler: createWorker(runtime),
+      log,
+    });
+    cleanup.push(() => poller.stop());
+    await poller.ready;
+
+    const interval = opts.sweepIntervalMs ?? 60_000;
+    if (interval !== false) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        sweep(runtime.core, runtime.performers)
+          .catch((error: unknown) => log.error("sweep failed", { error }))
+          .finally(() => {
+            running = false;
+          });
+      }, interval);
+      timer.unref();
+      cleanup.push(async () => clearInterval(timer));
+    }
+
+    const routes = new Map<string, Handler>();
+    if (settings.slack) routes.set("/slack/events", createSlackHandler(runtime));
+    if (settings.discord) routes.set("/discord/interactions", createDiscordHandler(runtime));
+
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (req.method === "GET" && path === "/healthz") {
+        writeJson(res, 200, {
+          status: "ok",
+          table: settings.tableName,
+          slack: settings.slack ? "on" : "off",
+          discord: settings.discord ? "on" : "off",
+          communities: runtime.core.config.communities.length,
+        });
+        return;
+      }
+      const handler = routes.get(path);
+      if (!handler) {
+        writeJson(res, 404, { error: "not found" });
+        return;
+      }
+      if (req.method !== "POST") {
+        writeJson(res, 405, { error: "method not allowed" });
+        return;
+      }
+      readBody(req)
+        .then((body) => handler(toFunctionUrlEvent(req, body), {}))
+        .then((result) => writeResult(res, result))
+        .catch((error: unknown) => {
+          if (error instanceof BodyTooLargeError) {
+            writeJson(res, 413, { error: "payload too large" });
+            req.resume();
+            return;
+          }
+          log.error("handler failed", { path, error });
+          if (!res.headersSent) writeJson(res, 500, { error: "internal error" });
+        });
+    });
+    await listen(server, opts.port ?? settings.port, opts.host);
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      runtime,
+      dynamodbEndpoint: endpoint,
+      embeddedDynamoDb: dynamo !== undefined,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
