@@ -99,7 +99,8 @@ async function serve(): Promise<number> {
         "Copy it to gatekeeper.yaml and edit it for your communities.\n",
     );
   }
-  if (!settings.dynamodbEndpoint) process.stdout.write(`Starting the embedded DynamoDB Local (data in ${settings.dataDir})…\n`);
+  if (!settings.dynamodbEndpoint)
+    process.stdout.write(`Starting the embedded DynamoDB Local (data in ${settings.dataDir})…\n`);
   const server = await startServer({ settings, config });
   const on = (v: unknown) => (v ? "on" : "off (set its credentials to turn it on)");
   process.stdout.write(
@@ -147,7 +148,9 @@ function check(file: string | undefined): number {
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () => Date): Promise<T> {
   const settings = loadSettings();
   const { config } = configFor(settings);
-  const dynamo = settings.dynamodbEndpoint ? undefined : await startDynamoDbLocal({ dataDir: settings.dataDir });
+  const dynamo = settings.dynamodbEndpoint
+    ? undefined
+    : await startDynamoDbLocal({ dataDir: settings.dataDir });
   try {
     const endpoint = settings.dynamodbEndpoint ?? dynamo?.endpoint;
     await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
@@ -166,7 +169,8 @@ async function sweepOnce(args: string[]): Promise<number> {
   let now: (() => Date) | undefined;
   if (values.now !== undefined) {
     const parsed = z.iso.datetime({ offset: true }).safeParse(values.now);
-    if (!parsed.success) throw new UsageError(`--now must be an ISO-8601 date-time, like 2026-01-31T12:00:00Z`);
+    if (!parsed.success)
+      throw new UsageError(`--now must be an ISO-8601 date-time, like 2026-01-31T12:00:00Z`);
     const fixed = new Date(parsed.data);
     now = () => fixed;
   }
@@ -185,7 +189,9 @@ async function discord(args: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { guild: { type: "boolean", default: false } } });
   const settings = loadSettings();
   if (!settings.discord) {
-    throw new SettingsError("Discord is off: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.");
+    throw new SettingsError(
+      "Discord is off: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
+    );
   }
   const { config } = configFor(settings);
   const { registerDiscordCommands } = await import("./discord-register.js");
@@ -197,7 +203,9 @@ async function discord(args: string[]): Promise<number> {
 function communityArg(config: GatekeeperConfig, id: string | undefined) {
   const community = id ? Communities.find({ config }, id) : undefined;
   if (!community) {
-    throw new UsageError(`Unknown community "${id ?? ""}"; known: ${config.communities.map((c) => c.id).join(", ")}.`);
+    throw new UsageError(
+      `Unknown community "${id ?? ""}"; known: ${config.communities.map((c) => c.id).join(", ")}.`,
+    );
   }
   return community;
 }

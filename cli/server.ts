@@ -37,7 +37,10 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-type Handler = (event: APIGatewayProxyEventV2, context?: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context?: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * The local bot: DynamoDB (embedded unless `DYNAMODB_ENDPOINT` is set), the table, the stream
@@ -48,7 +51,8 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
   const log = opts.log ?? createLogger();
   const cleanup: (() => Promise<void>)[] = [];
   const close = async () => {
-    for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.warn("shutdown step failed", { error }));
+    for (const step of cleanup.reverse())
+      await step().catch((error: unknown) => log.warn("shutdown step failed", { error }));
   };
   try {
     let dynamo: DynamoDbLocal | undefined;
@@ -61,7 +65,11 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     const settings: Settings = { ...opts.settings, dynamodbEndpoint: endpoint };
     const client = createDynamoClient({ endpoint, region: settings.region });
     const { streamArn } = await ensureTable(client, settings.tableName);
-    const runtime = createRuntime(settings, { log, ...(opts.config ? { config: opts.config } : {}), ...(opts.now ? { now: opts.now } : {}) });
+    const runtime = createRuntime(settings, {
+      log,
+      ...(opts.config ? { config: opts.config } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+    });
 
     const poller = startStreamPoller({
       client: createStreamsClient({ endpoint, region: settings.region }),

@@ -1,7 +1,14 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Community } from "./config/schema.js";
 import { type Core, type TransactItem, transact } from "./context.js";
-import { communityMetaSchema, type JoinRequest, joinRequestSchema, keys, SYSTEM, ticketKey } from "./model.js";
+import {
+  communityMetaSchema,
+  type JoinRequest,
+  joinRequestSchema,
+  keys,
+  SYSTEM,
+  ticketKey,
+} from "./model.js";
 import { auditPut, effectPuts } from "./outbox-items.js";
 import { admitStanding, transition } from "./requests.js";
 import { TABLE } from "./store/table.js";
@@ -64,7 +71,10 @@ export async function waitlistPosition(core: Core, request: JoinRequest): Promis
       TableName: core.store.table,
       IndexName: TABLE.indexes.due.name,
       KeyConditionExpression: `${TABLE.indexes.due.partitionKey} = :w AND ${TABLE.indexes.due.sortKey} < :t`,
-      ExpressionAttributeValues: { ":w": keys.waitlist(request.communityId), ":t": ticketKey(request.waitlist.ticket) },
+      ExpressionAttributeValues: {
+        ":w": keys.waitlist(request.communityId),
+        ":t": ticketKey(request.waitlist.ticket),
+      },
       Select: "COUNT",
     }),
   );
@@ -97,8 +107,19 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
       transition(core, head, "waitlisted", "approved", { admittedAt: at }),
       takeSeat(core, community),
       admitStanding(core, head, at),
-      ...effectPuts(core, head, [{ kind: "grant" }, { kind: "notice", notice: "admitted" }, { kind: "card.update" }], "approved"),
-      auditPut(core, { requestId: head.id, actor: SYSTEM, action: "admitted", from: "waitlisted", to: "approved" }),
+      ...effectPuts(
+        core,
+        head,
+        [{ kind: "grant" }, { kind: "notice", notice: "admitted" }, { kind: "card.update" }],
+        "approved",
+      ),
+      auditPut(core, {
+        requestId: head.id,
+        actor: SYSTEM,
+        action: "admitted",
+        from: "waitlisted",
+        to: "approved",
+      }),
     ]);
     if (result.ok) admitted.push({ ...head, status: "approved", admittedAt: at });
     // On a failed condition the head was withdrawn or the seat taken meanwhile: look again.
@@ -107,7 +128,11 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
 }
 
 /** A member leaves (or is removed): their seat frees up and the waitlist moves. */
-export async function leave(core: Core, community: Community, userId: string): Promise<{ left: boolean; admitted: JoinRequest[] }> {
+export async function leave(
+  core: Core,
+  community: Community,
+  userId: string,
+): Promise<{ left: boolean; admitted: JoinRequest[] }> {
   const result = await transact(core, [
     {
       Update: {

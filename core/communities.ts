@@ -7,14 +7,19 @@ export function find(core: { config: GatekeeperConfig }, id: string): Community 
 }
 
 /** The communities of one Slack workspace or Discord guild, in config order. */
-export function inWorkspace(core: Pick<Core, "config">, platform: Community["platform"], workspace: string): Community[] {
+export function inWorkspace(
+  core: Pick<Core, "config">,
+  platform: Community["platform"],
+  workspace: string,
+): Community[] {
   return core.config.communities.filter((c) => c.platform === platform && c.workspace === workspace);
 }
 
 /** Whether a user may decide on this community's requests: listed, or holding a listed role. */
 export function isModerator(community: Community, userId: string, roleIds: readonly string[] = []): boolean {
   return (
-    community.moderators.users.includes(userId) || roleIds.some((role) => community.moderators.roles.includes(role))
+    community.moderators.users.includes(userId) ||
+    roleIds.some((role) => community.moderators.roles.includes(role))
   );
 }
 
@@ -28,7 +33,12 @@ export type Resolution =
  * What `/apply [id]` means in a workspace: the named community, the only one, or a list to choose from.
  * Ids are matched case-insensitively; an id from another workspace is unknown here.
  */
-export function resolve(core: Pick<Core, "config">, platform: Community["platform"], workspace: string, id?: string): Resolution {
+export function resolve(
+  core: Pick<Core, "config">,
+  platform: Community["platform"],
+  workspace: string,
+  id?: string,
+): Resolution {
   const here = inWorkspace(core, platform, workspace);
   const wanted = id?.trim().toLowerCase();
   if (wanted) {

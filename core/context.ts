@@ -16,7 +16,11 @@ export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"
 
 export type TransactResult = { ok: true } | { ok: false; reasons: string[] };
 
-const RETRYABLE_REASONS = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+const RETRYABLE_REASONS = new Set([
+  "TransactionConflict",
+  "ThrottlingError",
+  "ProvisionedThroughputExceeded",
+]);
 
 /**
  * Runs a transaction. Conflicts with concurrent transactions on the same items are retried

@@ -2,7 +2,14 @@ import { z } from "zod";
 import { profileSchema } from "./profile.js";
 
 /** The states of a join request. `waitlisted` is approved but waiting for a seat. */
-export const REQUEST_STATUSES = ["pending", "approved", "waitlisted", "denied", "withdrawn", "expired"] as const;
+export const REQUEST_STATUSES = [
+  "pending",
+  "approved",
+  "waitlisted",
+  "denied",
+  "withdrawn",
+  "expired",
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Statuses that hold the applicant's one open request per community. */
@@ -109,10 +116,14 @@ export const keys = {
   effect: (requestId: string, name: string) => ({ pk: `REQ#${requestId}`, sk: `EFFECT#${name}` }),
   audit: (requestId: string, at: string, n: string) => ({ pk: `REQ#${requestId}`, sk: `AUDIT#${at}#${n}` }),
   meta: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "META" }),
-  applicant: (communityId: string, userId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: `APPLICANT#${userId}` }),
+  applicant: (communityId: string, userId: string) => ({
+    pk: `COMMUNITY#${communityId}`,
+    sk: `APPLICANT#${userId}`,
+  }),
   draft: (key: string) => ({ pk: `DRAFT#${key}`, sk: "DRAFT" }),
   /** gsi2: an applicant's requests across communities of one workspace. */
-  byApplicant: (platform: string, workspace: string, userId: string) => `APPLICANT#${platform}#${workspace}#${userId}`,
+  byApplicant: (platform: string, workspace: string, userId: string) =>
+    `APPLICANT#${platform}#${workspace}#${userId}`,
   /** gsi1 partitions. */
   pending: "PENDING",
   waitlist: (communityId: string) => `WAITLIST#${communityId}`,

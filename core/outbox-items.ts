@@ -56,14 +56,25 @@ export function effectPuts(
 /** An append-only audit entry, written in the same transaction as the change it records. */
 export function auditPut(
   core: Core,
-  entry: { requestId: string; actor: Actor; action: string; from?: RequestStatus; to?: RequestStatus; reason?: string },
+  entry: {
+    requestId: string;
+    actor: Actor;
+    action: string;
+    from?: RequestStatus;
+    to?: RequestStatus;
+    reason?: string;
+  },
 ): TransactItem {
   const at = core.now().toISOString();
   const item: AuditEntry = { ...entry, at };
   return {
     Put: {
       TableName: core.store.table,
-      Item: { ...keys.audit(entry.requestId, at, Math.random().toString(36).slice(2, 8)), type: "audit", ...item },
+      Item: {
+        ...keys.audit(entry.requestId, at, Math.random().toString(36).slice(2, 8)),
+        type: "audit",
+        ...item,
+      },
       ConditionExpression: "attribute_not_exists(pk)",
     },
   };

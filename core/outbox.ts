@@ -74,7 +74,11 @@ export function isRunnable(image: Record<string, unknown> | undefined): image is
 }
 
 /** Claims, performs and settles one outbox entry. Safe to call for an entry that is done or taken. */
-export async function run(core: Core, performers: Performers, key: { requestId: string; name: string }): Promise<RunResult> {
+export async function run(
+  core: Core,
+  performers: Performers,
+  key: { requestId: string; name: string },
+): Promise<RunResult> {
   const effect = await claim(core, key);
   if (!effect) return "skipped";
   const performer = performers[effect.platform];
@@ -90,7 +94,12 @@ export async function run(core: Core, performers: Performers, key: { requestId: 
       if (error instanceof PermanentEffectError) break;
       const wait = waitFor(error, inline);
       if (wait === undefined || wait > INLINE_MAX_WAIT_MS || inline === INLINE_RETRIES - 1) break;
-      core.log.warn("effect failed, retrying", { effect: effect.name, requestId: effect.requestId, wait, error });
+      core.log.warn("effect failed, retrying", {
+        effect: effect.name,
+        requestId: effect.requestId,
+        wait,
+        error,
+      });
       await sleep(wait);
     }
   }
@@ -132,7 +141,10 @@ export async function loadState(core: Core, requestId: string): Promise<EffectSt
   if (!request) throw new PermanentEffectError(`request ${requestId} not found`, "the request is gone");
   const community = Communities.find(core, request.communityId);
   if (!community) {
-    throw new PermanentEffectError(`community ${request.communityId} is not configured`, "the community is gone");
+    throw new PermanentEffectError(
+      `community ${request.communityId} is not configured`,
+      "the community is gone",
+    );
   }
   const [seats, waitlistPosition] = await Promise.all([
     Capacity.seats(core, community),
@@ -180,10 +192,17 @@ async function claim(core: Core, key: { requestId: string; name: string }): Prom
 async function settle(
   core: Core,
   effect: EffectItem,
-  outcome: { status: "done" } | { status: "retry"; dueAt: string; error: string } | { status: "failed" | "dead"; error: string },
+  outcome:
+    | { status: "done" }
+    | { status: "retry"; dueAt: string; error: string }
+    | { status: "failed" | "dead"; error: string },
 ): Promise<void> {
   const now = core.now().toISOString();
-  const values: Record<string, unknown> = { ":s": outcome.status, ":running": "running", ":attempts": effect.attempts };
+  const values: Record<string, unknown> = {
+    ":s": outcome.status,
+    ":running": "running",
+    ":attempts": effect.attempts,
+  };
   let update: string;
   switch (outcome.status) {
     case "done":
@@ -223,13 +242,21 @@ async function settle(
 async function fail(core: Core, effect: EffectItem, error: unknown): Promise<RunResult> {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   if (error instanceof PermanentEffectError) {
-    core.log.warn("effect failed permanently", { effect: effect.name, requestId: effect.requestId, error: message });
+    core.log.warn("effect failed permanently", {
+      effect: effect.name,
+      requestId: effect.requestId,
+      error: message,
+    });
     await settle(core, effect, { status: "failed", error: message });
     await reportIssue(core, effect, error.issue);
     return "failed";
   }
   if (effect.attempts >= MAX_ATTEMPTS) {
-    core.log.error("effect dead-lettered", { effect: effect.name, requestId: effect.requestId, error: message });
+    core.log.error("effect dead-lettered", {
+      effect: effect.name,
+      requestId: effect.requestId,
+      error: message,
+    });
     await settle(core, effect, { status: "dead", error: message });
     await reportIssue(core, effect, `${describe(effect)} failed after ${effect.attempts} attempts`);
     return "dead";
@@ -237,7 +264,12 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
   const backoff = Math.min(3_600_000, 30_000 * 2 ** (effect.attempts - 1));
   const retryAfter = error instanceof RetryableEffectError ? (error.retryAfterMs ?? 0) : 0;
   const dueAt = new Date(core.now().getTime() + Math.max(backoff, retryAfter)).toISOString();
-  core.log.warn("effect will be retried", { effect: effect.name, requestId: effect.requestId, dueAt, error: message });
+  core.log.warn("effect will be retried", {
+    effect: effect.name,
+    requestId: effect.requestId,
+    dueAt,
+    error: message,
+  });
   await settle(core, effect, { status: "retry", dueAt, error: message });
   return "retry";
 }
@@ -277,7 +309,11 @@ async function reportIssue(core: Core, effect: EffectItem, issue: string): Promi
 }
 
 /** Runs every outbox entry that is due: retries whose time has come, leases that lapsed, entries the stream missed. */
-export async function redriveDue(core: Core, performers: Performers, limit = 200): Promise<Record<RunResult, number>> {
+export async function redriveDue(
+  core: Core,
+  performers: Performers,
+  limit = 200,
+): Promise<Record<RunResult, number>> {
   const counts: Record<RunResult, number> = { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 };
   const { Items } = await core.store.doc.send(
     new QueryCommand({

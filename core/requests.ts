@@ -8,9 +8,9 @@ import type { EffectSpec } from "./effects.js";
 import {
   type Actor,
   type ApplicantStanding,
+  type AuditEntry,
   applicantStandingSchema,
   auditEntrySchema,
-  type AuditEntry,
   type JoinRequest,
   joinRequestSchema,
   keys,
@@ -69,7 +69,9 @@ export type DecideOutcome =
 
 /** The request id for a submission: deterministic, so a retried submission finds its first recording. */
 export function requestIdFor(community: Community, submissionKey: string): string {
-  const hash = createHash("sha256").update(`${community.platform}:${community.workspace}:${submissionKey}`);
+  const hash = createHash("sha256").update(
+    `${community.platform}:${community.workspace}:${community.id}:${submissionKey}`,
+  );
   return `r${hash.digest("hex").slice(0, 20)}`;
 }
 
@@ -95,7 +97,10 @@ export function validateAnswers(
   const trimmedNote = note?.trim() || undefined;
   if (!trimmedNote && community.note.required) errors.push({ field: "note", message: "A note is required." });
   if (trimmedNote && [...trimmedNote].length > community.note.maxLength) {
-    errors.push({ field: "note", message: `Please keep the note under ${community.note.maxLength} characters.` });
+    errors.push({
+      field: "note",
+      message: `Please keep the note under ${community.note.maxLength} characters.`,
+    });
   }
   return { errors, answers: clean, note: trimmedNote };
 }
@@ -110,13 +115,22 @@ export async function get(core: Core, requestId: string): Promise<JoinRequest | 
 
 export async function standing(core: Core, communityId: string, userId: string): Promise<ApplicantStanding> {
   const { Item } = await core.store.doc.send(
-    new GetCommand({ TableName: core.store.table, Key: keys.applicant(communityId, userId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: core.store.table,
+      Key: keys.applicant(communityId, userId),
+      ConsistentRead: true,
+    }),
   );
   return applicantStandingSchema.parse(Item ?? {});
 }
 
 /** Blocks or unblocks a user from applying to a community (in addition to the config's blocklist). */
-export async function setBlocked(core: Core, community: Community, userId: string, blocked: boolean): Promise<void> {
+export async function setBlocked(
+  core: Core,
+  community: Community,
+  userId: string,
+  blocked: boolean,
+): Promise<void> {
   await core.store.doc.send(
     new UpdateCommand({
       TableName: core.store.table,
@@ -132,19 +146,32 @@ export async function setBlocked(core: Core, community: Community, userId: strin
  * Whether the applicant may apply now; checked before a form opens (so nobody fills a form in vain)
  * and again, atomically, when the request is recorded.
  */
-export async function precheck(core: Core, community: Community, userId: string): Promise<Refusal | undefined> {
+export async function precheck(
+  core: Core,
+  community: Community,
+  userId: string,
+): Promise<Refusal | undefined> {
   const [s, seats] = await Promise.all([
     standing(core, community.id, userId),
     community.whenFull === "deny" ? Capacity.seats(core, community) : undefined,
   ]);
-  return refusalFor(core, community, userId, s) ?? (seats && Capacity.isFull(seats) ? { reason: "full" } : undefined);
+  return (
+    refusalFor(core, community, userId, s) ??
+    (seats && Capacity.isFull(seats) ? { reason: "full" } : undefined)
+  );
 }
 
-function refusalFor(core: Core, community: Community, userId: string, s: ApplicantStanding): Refusal | undefined {
+function refusalFor(
+  core: Core,
+  community: Community,
+  userId: string,
+  s: ApplicantStanding,
+): Refusal | undefined {
   if (s.blocked || community.blocklist.includes(userId)) return { reason: "blocked" };
   if (s.memberSince) return { reason: "member", since: s.memberSince };
   if (s.activeRequestId) return { reason: "pending", requestId: s.activeRequestId };
-  if (s.cooldownUntil && s.cooldownUntil > core.now().toISOString()) return { reason: "cooldown", until: s.cooldownUntil };
+  if (s.cooldownUntil && s.cooldownUntil > core.now().toISOString())
+    return { reason: "cooldown", until: s.cooldownUntil };
   return undefined;
 }
 
@@ -169,7 +196,8 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
     if (refusal) {
       if (refusal.reason === "pending") {
         const active = await get(core, refusal.requestId);
-        if (active?.status === "waitlisted") return { kind: "refused", refusal: { ...refusal, reason: "waitlisted" } };
+        if (active?.status === "waitlisted")
+          return { kind: "refused", refusal: { ...refusal, reason: "waitlisted" } };
       }
       return { kind: "refused", refusal };
     }
@@ -205,7 +233,16 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       version: 1,
       createdAt: at,
       updatedAt: at,
-      ...(status === "pending" ? {} : { decision: { outcome: status === "denied" ? "denied" : "approved", by: SYSTEM, at, ...(reason ? { reason } : {}) } }),
+      ...(status === "pending"
+        ? {}
+        : {
+            decision: {
+              outcome: status === "denied" ? "denied" : "approved",
+              by: SYSTEM,
+              at,
+              ...(reason ? { reason } : {}),
+            },
+          }),
       ...(ticket !== undefined ? { waitlist: { ticket, since: at } } : {}),
       ...(status === "approved" ? { admittedAt: at } : {}),
       ...(status === "denied" ? { closedAt: at } : {}),
@@ -244,7 +281,16 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       auditPut(core, { requestId: id, actor: actorOf(input.applicant), action: "submitted", to: "pending" }),
     );
     if (status !== "pending") {
-      items.push(auditPut(core, { requestId: id, actor: SYSTEM, action: `auto-${status}`, from: "pending", to: status, ...(reason ? { reason } : {}) }));
+      items.push(
+        auditPut(core, {
+          requestId: id,
+          actor: SYSTEM,
+          action: `auto-${status}`,
+          from: "pending",
+          to: status,
+          ...(reason ? { reason } : {}),
+        }),
+      );
     }
 
     const result = await transact(core, items);
@@ -314,20 +360,30 @@ export async function decide(core: Core, input: DecideInput): Promise<DecideOutc
   if (!request) return { kind: "not-found" };
   const community = Communities.find(core, request.communityId);
   if (!community) return { kind: "not-found" };
-  if (!Communities.isModerator(community, input.moderator.id, input.moderatorRoles ?? [])) return { kind: "forbidden" };
+  if (!Communities.isModerator(community, input.moderator.id, input.moderatorRoles ?? []))
+    return { kind: "forbidden" };
   if (request.status !== "pending") return { kind: "already", request };
 
   const reason = input.reason?.trim().slice(0, 1000) || undefined;
   if (input.outcome === "deny") {
     const at = core.now().toISOString();
     const cooldownUntil =
-      community.cooldownDays > 0 ? new Date(core.now().getTime() + community.cooldownDays * DAY_MS).toISOString() : undefined;
+      community.cooldownDays > 0
+        ? new Date(core.now().getTime() + community.cooldownDays * DAY_MS).toISOString()
+        : undefined;
     const decision = { outcome: "denied" as const, by: input.moderator, at, ...(reason ? { reason } : {}) };
     const outcome = await finish(core, request, "denied", [
       transition(core, request, "pending", "denied", { decision, closedAt: at }),
       releaseStanding(core, request, cooldownUntil ? { cooldownUntil } : {}),
       ...effectPuts(core, request, [{ kind: "notice", notice: "denied" }, { kind: "card.update" }], "denied"),
-      auditPut(core, { requestId: request.id, actor: input.moderator, action: "denied", from: "pending", to: "denied", ...(reason ? { reason } : {}) }),
+      auditPut(core, {
+        requestId: request.id,
+        actor: input.moderator,
+        action: "denied",
+        from: "pending",
+        to: "denied",
+        ...(reason ? { reason } : {}),
+      }),
     ]);
     if (outcome === "seat-taken") throw new Error(`inconsistent standing for request ${request.id}`);
     return outcome;
@@ -342,8 +398,20 @@ export async function decide(core: Core, input: DecideInput): Promise<DecideOutc
         transition(core, request, "pending", "approved", { decision, admittedAt: at }),
         Capacity.takeSeat(core, community),
         admitStanding(core, request, at),
-        ...effectPuts(core, request, [{ kind: "grant" }, { kind: "notice", notice: "approved" }, { kind: "card.update" }], "approved"),
-        auditPut(core, { requestId: request.id, actor: input.moderator, action: "approved", from: "pending", to: "approved", ...(reason ? { reason } : {}) }),
+        ...effectPuts(
+          core,
+          request,
+          [{ kind: "grant" }, { kind: "notice", notice: "approved" }, { kind: "card.update" }],
+          "approved",
+        ),
+        auditPut(core, {
+          requestId: request.id,
+          actor: input.moderator,
+          action: "approved",
+          from: "pending",
+          to: "approved",
+          ...(reason ? { reason } : {}),
+        }),
       ]);
       if (outcome !== "seat-taken") return outcome;
       continue; // the last seat went to someone else: look again
@@ -356,8 +424,19 @@ export async function decide(core: Core, input: DecideInput): Promise<DecideOutc
         waitlist: { ticket, since: at },
         index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
       }),
-      ...effectPuts(core, request, [{ kind: "notice", notice: "waitlisted" }, { kind: "card.update" }], "waitlisted"),
-      auditPut(core, { requestId: request.id, actor: input.moderator, action: "waitlisted", from: "pending", to: "waitlisted" }),
+      ...effectPuts(
+        core,
+        request,
+        [{ kind: "notice", notice: "waitlisted" }, { kind: "card.update" }],
+        "waitlisted",
+      ),
+      auditPut(core, {
+        requestId: request.id,
+        actor: input.moderator,
+        action: "waitlisted",
+        from: "pending",
+        to: "waitlisted",
+      }),
     ]);
     if (outcome !== "seat-taken") return outcome;
   }
@@ -403,7 +482,12 @@ export function transition(
   fields: TransitionFields,
 ): TransactItem {
   const { index, ...rest } = fields;
-  const values: Record<string, unknown> = { ":from": from, ":to": to, ":now": core.now().toISOString(), ":one": 1 };
+  const values: Record<string, unknown> = {
+    ":from": from,
+    ":to": to,
+    ":now": core.now().toISOString(),
+    ":one": 1,
+  };
   const set = ["#status = :to", "updatedAt = :now"];
   for (const [k, v] of Object.entries(rest)) {
     if (v === undefined) continue;
@@ -421,7 +505,11 @@ export function transition(
       Key: keys.request(request.id),
       UpdateExpression: `SET ${set.join(", ")} ADD #version :one${index ? "" : ` REMOVE ${G1PK}, ${G1SK}`}`,
       ConditionExpression: "#status = :from",
-      ExpressionAttributeNames: names("status", "version", ...Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined)),
+      ExpressionAttributeNames: names(
+        "status",
+        "version",
+        ...Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined),
+      ),
       ExpressionAttributeValues: values,
     },
   };
@@ -433,9 +521,14 @@ function releaseStanding(core: Core, request: JoinRequest, extra: { cooldownUnti
     Update: {
       TableName: core.store.table,
       Key: keys.applicant(request.communityId, request.applicant.userId),
-      UpdateExpression: extra.cooldownUntil ? "SET cooldownUntil = :c REMOVE activeRequestId" : "REMOVE activeRequestId",
+      UpdateExpression: extra.cooldownUntil
+        ? "SET cooldownUntil = :c REMOVE activeRequestId"
+        : "REMOVE activeRequestId",
       ConditionExpression: "activeRequestId = :id",
-      ExpressionAttributeValues: { ":id": request.id, ...(extra.cooldownUntil ? { ":c": extra.cooldownUntil } : {}) },
+      ExpressionAttributeValues: {
+        ":id": request.id,
+        ...(extra.cooldownUntil ? { ":c": extra.cooldownUntil } : {}),
+      },
     },
   };
 }
@@ -461,13 +554,20 @@ export async function withdraw(core: Core, community: Community, userId: string)
     const s = await standing(core, community.id, userId);
     if (!s.activeRequestId) return { kind: "nothing" };
     const request = await get(core, s.activeRequestId);
-    if (!request || (request.status !== "pending" && request.status !== "waitlisted")) return { kind: "nothing" };
+    if (!request || (request.status !== "pending" && request.status !== "waitlisted"))
+      return { kind: "nothing" };
     const at = core.now().toISOString();
     const result = await transact(core, [
       transition(core, request, request.status, "withdrawn", { closedAt: at }),
       releaseStanding(core, request, {}),
       ...effectPuts(core, request, [{ kind: "card.update" }], "withdrawn"),
-      auditPut(core, { requestId: request.id, actor: actorOf(request.applicant), action: "withdrawn", from: request.status, to: "withdrawn" }),
+      auditPut(core, {
+        requestId: request.id,
+        actor: actorOf(request.applicant),
+        action: "withdrawn",
+        from: request.status,
+        to: "withdrawn",
+      }),
     ]);
     if (result.ok) {
       const after = await get(core, request.id);
@@ -484,7 +584,13 @@ export async function expire(core: Core, request: JoinRequest): Promise<boolean>
     transition(core, request, "pending", "expired", { closedAt: at }),
     releaseStanding(core, request, {}),
     ...effectPuts(core, request, [{ kind: "notice", notice: "expired" }, { kind: "card.update" }], "expired"),
-    auditPut(core, { requestId: request.id, actor: SYSTEM, action: "expired", from: "pending", to: "expired" }),
+    auditPut(core, {
+      requestId: request.id,
+      actor: SYSTEM,
+      action: "expired",
+      from: "pending",
+      to: "expired",
+    }),
   ]);
   return result.ok;
 }
@@ -553,7 +659,8 @@ export async function listForApplicant(
   return Promise.all(
     requests.map(async (request) => ({
       request,
-      waitlistPosition: request.status === "waitlisted" ? await Capacity.waitlistPosition(core, request) : undefined,
+      waitlistPosition:
+        request.status === "waitlisted" ? await Capacity.waitlistPosition(core, request) : undefined,
     })),
   );
 }

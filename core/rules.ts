@@ -45,18 +45,24 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
   if (rules.requireRealName) {
     const label = community.platform === "slack" ? "Real name" : "Display name";
     add("requireRealName", label, () =>
-      profile.realName?.trim() ? [true, `${label.toLowerCase()} is set`] : [false, `no ${label.toLowerCase()}`],
+      profile.realName?.trim()
+        ? [true, `${label.toLowerCase()} is set`]
+        : [false, `no ${label.toLowerCase()}`],
     );
   }
   if (rules.requireTitle) {
-    add("requireTitle", "Title", () => (profile.title?.trim() ? [true, "title is set"] : [false, "no title"]));
+    add("requireTitle", "Title", () =>
+      profile.title?.trim() ? [true, "title is set"] : [false, "no title"],
+    );
   }
   if (rules.minAccountAgeDays !== undefined) {
     const min = rules.minAccountAgeDays;
     add("minAccountAgeDays", "Account age", () => {
       if (!profile.accountCreatedAt) return [false, "account age unknown"];
       const days = Math.floor((now.getTime() - Date.parse(profile.accountCreatedAt)) / DAY_MS);
-      return days >= min ? [true, `${days} days old (at least ${min})`] : [false, `${days} days old (needs ${min})`];
+      return days >= min
+        ? [true, `${days} days old (at least ${min})`]
+        : [false, `${days} days old (needs ${min})`];
     });
   }
   if (rules.emailDomains !== undefined) {
@@ -64,7 +70,9 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
     add("emailDomains", "Email domain", () => {
       const domain = profile.email?.split("@").pop()?.toLowerCase();
       if (!domain) return [false, "email not visible"];
-      return domains.includes(domain) ? [true, `@${domain}`] : [false, `@${domain} is not one of ${domains.join(", ")}`];
+      return domains.includes(domain)
+        ? [true, `@${domain}`]
+        : [false, `@${domain} is not one of ${domains.join(", ")}`];
     });
   }
   if (rules.timezonePrefixes !== undefined) {
@@ -82,7 +90,9 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
     add("titleKeywords", "Title keywords", () => {
       const title = profile.title?.toLowerCase() ?? "";
       const hit = keywords.find((k) => title.includes(k.toLowerCase()));
-      return hit ? [true, `title mentions "${hit}"`] : [false, `title mentions none of ${keywords.join(", ")}`];
+      return hit
+        ? [true, `title mentions "${hit}"`]
+        : [false, `title mentions none of ${keywords.join(", ")}`];
     });
   }
   if (rules.minProfileScore !== undefined) {

@@ -43,7 +43,14 @@ const optional = z
   .transform((v) => (v === "" ? undefined : v));
 
 const envSchema = z.object({
-  PORT: optional.pipe(z.string().regex(/^\d{1,5}$/, "a port number").transform(Number).pipe(z.int().max(65535)).default(3000)),
+  PORT: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, "a port number")
+      .transform(Number)
+      .pipe(z.int().max(65535))
+      .default(3000),
+  ),
   GATEKEEPER_CONFIG: optional.default("./gatekeeper.yaml"),
   GATEKEEPER_DATA_DIR: optional.default(".gatekeeper/"),
   DYNAMODB_ENDPOINT: optional.pipe(z.url().optional()),
@@ -95,7 +102,11 @@ export function settingsFromEnv(env: Env): Settings {
     region: e.AWS_REGION,
     tableName: e.TABLE_NAME,
     slack: slack
-      ? { signingSecret: slack.SLACK_SIGNING_SECRET, botToken: slack.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL }
+      ? {
+          signingSecret: slack.SLACK_SIGNING_SECRET,
+          botToken: slack.SLACK_BOT_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+        }
       : undefined,
     discord: discord
       ? {
@@ -109,12 +120,17 @@ export function settingsFromEnv(env: Env): Settings {
 }
 
 /** All of a platform's credentials, or none of them; some but not all is an error worth stopping for. */
-function pair<K extends string>(platform: string, values: Record<K, string | undefined>): Record<K, string> | undefined {
+function pair<K extends string>(
+  platform: string,
+  values: Record<K, string | undefined>,
+): Record<K, string> | undefined {
   const entries = Object.entries(values) as [K, string | undefined][];
   const missing = entries.filter(([, v]) => v === undefined).map(([k]) => k);
   if (missing.length === entries.length) return undefined;
   if (missing.length > 0) {
-    throw new SettingsError(`${platform} is half configured: set ${missing.join(", ")} too, or unset the others`);
+    throw new SettingsError(
+      `${platform} is half configured: set ${missing.join(", ")} too, or unset the others`,
+    );
   }
   return Object.fromEntries(entries) as Record<K, string>;
 }

@@ -25,11 +25,15 @@ export function createWorker(runtime: Runtime) {
     const failures: DynamoDBBatchResponse["batchItemFailures"] = [];
     await Promise.all(
       [...byRequest.values()].map(async (queue) => {
-        for (const [i, { record, effect }] of queue.entries()) {
+        for (const [i, { effect }] of queue.entries()) {
           try {
             await Outbox.run(runtime.core, runtime.performers, effect);
           } catch (error) {
-            runtime.core.log.error("outbox entry not processed", { effect: effect.name, requestId: effect.requestId, error });
+            runtime.core.log.error("outbox entry not processed", {
+              effect: effect.name,
+              requestId: effect.requestId,
+              error,
+            });
             // This record and the rest of its request's queue go back to Lambda, in order.
             for (const later of queue.slice(i)) {
               const id = later.record.dynamodb?.SequenceNumber;

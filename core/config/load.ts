@@ -39,7 +39,11 @@ export function parseConfig(text: string, file: string): GatekeeperConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ path: "", message: e.message.split("\n")[0] ?? e.message, line: e.linePos?.[0]?.line })),
+      doc.errors.map((e) => ({
+        path: "",
+        message: e.message.split("\n")[0] ?? e.message,
+        line: e.linePos?.[0]?.line,
+      })),
     );
   }
   const result = configSchema.safeParse(doc.toJS());

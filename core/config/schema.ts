@@ -19,7 +19,10 @@ export const questionSchema = z
       .regex(/^[a-z0-9_-]{1,30}$/, "1 to 30 of a-z, 0-9, '_' or '-'")
       .describe("Stable id of the question; answers are stored under it."),
     label: z.string().min(1).max(45).describe("The question as shown on the form (at most 45 characters)."),
-    style: z.enum(["short", "paragraph"]).default("short").describe("short: one line; paragraph: several lines."),
+    style: z
+      .enum(["short", "paragraph"])
+      .default("short")
+      .describe("short: one line; paragraph: several lines."),
     required: z.boolean().default(true).describe("Whether an answer is required."),
     placeholder: z.string().max(100).optional().describe("Hint shown in the empty field."),
     minLength: z.int().min(0).max(4000).default(0).describe("Fewest characters accepted."),
@@ -33,7 +36,10 @@ export const rulesSchema = z
       .boolean()
       .default(false)
       .describe("Slack: a custom profile image; Discord: a non-default avatar."),
-    requireRealName: z.boolean().default(false).describe("Slack: a real name; Discord: a display (global) name."),
+    requireRealName: z
+      .boolean()
+      .default(false)
+      .describe("Slack: a real name; Discord: a display (global) name."),
     requireTitle: z.boolean().default(false).describe("Slack only: a profile title."),
     minAccountAgeDays: z
       .int()
@@ -58,7 +64,12 @@ export const rulesSchema = z
       .array(z.string().min(1))
       .optional()
       .describe("Slack only: the profile title must contain one of these words (case-insensitive)."),
-    minProfileScore: z.int().min(0).max(100).optional().describe("The profile-strength score (0..100) must reach this."),
+    minProfileScore: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe("The profile-strength score (0..100) must reach this."),
   })
   .strict();
 
@@ -72,20 +83,30 @@ export const communitySchema = z
       })
       .describe("What applicants type after /apply; unique across the file."),
     name: z.string().min(1).max(80).describe("Display name."),
-    description: z.string().max(500).default("").describe("One or two sentences shown in lists and on the form."),
+    description: z
+      .string()
+      .max(500)
+      .default("")
+      .describe("One or two sentences shown in lists and on the form."),
     platform: z.enum(["slack", "discord"]).describe("Where the community lives."),
     workspace: z.string().min(1).describe("Slack team id (T…) or Discord guild id."),
     reviewChannel: z.string().min(1).describe("Channel id where approval cards are posted."),
     moderators: z
       .object({
         users: z.array(z.string().min(1)).default([]).describe("User ids who may approve or deny."),
-        roles: z.array(z.string().min(1)).default([]).describe("Discord role ids whose members may approve or deny."),
+        roles: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Discord role ids whose members may approve or deny."),
       })
       .strict()
       .describe("Who may decide; any match is enough."),
     grant: z
       .object({
-        channels: z.array(z.string().min(1)).default([]).describe("Slack: private channels the applicant is invited to."),
+        channels: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Slack: private channels the applicant is invited to."),
         roles: z.array(z.string().min(1)).default([]).describe("Discord: roles added to the applicant."),
       })
       .strict()
@@ -117,8 +138,18 @@ export const communitySchema = z
       .enum(["waitlist", "deny"])
       .default("waitlist")
       .describe("waitlist: approved applicants queue for a seat; deny: decline new requests while full."),
-    cooldownDays: z.number().min(0).max(3650).default(30).describe("After a denial, days before the applicant may apply again."),
-    pendingExpiryDays: z.number().min(0.001).max(365).default(14).describe("Pending requests expire after this many days."),
+    cooldownDays: z
+      .number()
+      .min(0)
+      .max(3650)
+      .default(30)
+      .describe("After a denial, days before the applicant may apply again."),
+    pendingExpiryDays: z
+      .number()
+      .min(0.001)
+      .max(365)
+      .default(14)
+      .describe("Pending requests expire after this many days."),
     remindAfterHours: z
       .number()
       .min(0.01)
@@ -129,10 +160,16 @@ export const communitySchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    const check = (path: (string | number)[], value: string, schema: z.ZodType) => {
-      const r = schema.safeParse(value);
-      if (!r.success) issue(path, r.error.issues[0]?.message ?? "invalid");
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    /** Checks one id, or each id of a list (the path then ends with the index). */
+    const check = (path: (string | number)[], value: string | string[], schema: z.ZodType): void => {
+      const values = Array.isArray(value) ? value : [value];
+      for (const [i, v] of values.entries()) {
+        const r = schema.safeParse(v);
+        if (!r.success)
+          issue(Array.isArray(value) ? [...path, i] : path, r.error.issues[0]?.message ?? "invalid");
+      }
     };
     const questionIds = new Set<string>();
     c.questions.forEach((q, i) => {
@@ -143,23 +180,28 @@ export const communitySchema = z
     if (c.platform === "slack") {
       check(["workspace"], c.workspace, slackTeamId);
       check(["reviewChannel"], c.reviewChannel, slackChannelId);
-      c.moderators.users.forEach((u, i) => check(["moderators", "users", i], u, slackUserId));
-      c.grant.channels.forEach((ch, i) => check(["grant", "channels", i], ch, slackChannelId));
-      if (c.grant.channels.length === 0) issue(["grant", "channels"], "a Slack community needs at least one channel");
+      check(["moderators", "users"], c.moderators.users, slackUserId);
+      check(["grant", "channels"], c.grant.channels, slackChannelId);
+      if (c.grant.channels.length === 0)
+        issue(["grant", "channels"], "a Slack community needs at least one channel");
       if (c.grant.roles.length > 0) issue(["grant", "roles"], "roles are for Discord; Slack grants channels");
-      if (c.moderators.roles.length > 0) issue(["moderators", "roles"], "roles are for Discord; list Slack users");
-      if (c.moderators.users.length === 0) issue(["moderators", "users"], "a Slack community needs at least one moderator");
+      if (c.moderators.roles.length > 0)
+        issue(["moderators", "roles"], "roles are for Discord; list Slack users");
+      if (c.moderators.users.length === 0)
+        issue(["moderators", "users"], "a Slack community needs at least one moderator");
       if (c.rules.minAccountAgeDays !== undefined) {
         issue(["rules", "minAccountAgeDays"], "applies to Discord only (Slack does not expose account age)");
       }
     } else {
       check(["workspace"], c.workspace, snowflake);
       check(["reviewChannel"], c.reviewChannel, snowflake);
-      c.moderators.users.forEach((u, i) => check(["moderators", "users", i], u, snowflake));
-      c.moderators.roles.forEach((r, i) => check(["moderators", "roles", i], r, snowflake));
-      c.grant.roles.forEach((r, i) => check(["grant", "roles", i], r, snowflake));
-      if (c.grant.roles.length === 0) issue(["grant", "roles"], "a Discord community needs at least one role");
-      if (c.grant.channels.length > 0) issue(["grant", "channels"], "channels are for Slack; Discord grants roles");
+      check(["moderators", "users"], c.moderators.users, snowflake);
+      check(["moderators", "roles"], c.moderators.roles, snowflake);
+      check(["grant", "roles"], c.grant.roles, snowflake);
+      if (c.grant.roles.length === 0)
+        issue(["grant", "roles"], "a Discord community needs at least one role");
+      if (c.grant.channels.length > 0)
+        issue(["grant", "channels"], "channels are for Slack; Discord grants roles");
       if (c.moderators.users.length === 0 && c.moderators.roles.length === 0) {
         issue(["moderators"], "a Discord community needs at least one moderator user or role");
       }
@@ -169,9 +211,10 @@ export const communitySchema = z
           issue(["rules", rule], "applies to Slack only (Discord profiles have no such field)");
         }
       }
-      if (c.questions.length > 20) issue(["questions"], "Discord forms page five questions a modal; at most 20");
+      if (c.questions.length > 20)
+        issue(["questions"], "Discord forms page five questions a modal; at most 20");
     }
-    c.blocklist.forEach((u, i) => check(["blocklist", i], u, c.platform === "slack" ? slackUserId : snowflake));
+    check(["blocklist"], c.blocklist, c.platform === "slack" ? slackUserId : snowflake);
   });
 
 export const configSchema = z

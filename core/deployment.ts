@@ -1,0 +1,71 @@
+/**
+ * Plain constants shared by the deployment (`sst.config.ts`, `stacks/`) and the app: the names
+ * SST links carry into the functions, the worker's stream filter, the sweep schedule and the
+ * functions' time limits. The stacks import this file, the settings module and the tests import
+ * it too, so a renamed link or a changed key prefix cannot drift apart silently.
+ *
+ * Nothing here may import anything: `sst.config.ts` bundles it.
+ */
+
+/** SST component name of the table; in a function, `Resource.Table.name`. */
+export const TABLE_LINK = "Table";
+
+/**
+ * SST secrets, and the environment variable each one stands for when SST links are not active
+ * (the local server, tests). `npx sst secret set <Name> <value>` sets one.
+ */
+export const SECRET_ENV = {
+  SlackSigningSecret: "SLACK_SIGNING_SECRET",
+  SlackBotToken: "SLACK_BOT_TOKEN",
+  DiscordPublicKey: "DISCORD_PUBLIC_KEY",
+  DiscordApplicationId: "DISCORD_APPLICATION_ID",
+  DiscordBotToken: "DISCORD_BOT_TOKEN",
+} as const;
+
+export type SecretName = keyof typeof SECRET_ENV;
+
+/** The secrets of each platform: all of them set, or none (the platform is off). */
+export const PLATFORM_SECRETS = {
+  slack: ["SlackSigningSecret", "SlackBotToken"],
+  discord: ["DiscordPublicKey", "DiscordApplicationId", "DiscordBotToken"],
+} as const satisfies Record<"slack" | "discord", readonly SecretName[]>;
+
+/**
+ * A secret's value until the admin sets it (`new sst.Secret(name, OFF)`): the secret's platform
+ * is off. An admin who only uses Discord never sets the Slack secrets, and the deploy still works.
+ */
+export const OFF = "off";
+
+/** Where the local server serves each platform, and what the deploy outputs for the apps' settings. */
+export const ENDPOINT_PATHS = {
+  slack: "/slack/events",
+  discord: "/discord/interactions",
+} as const;
+
+/** Sort-key prefix of outbox entries (`keys.effect` in core/model.ts; a test keeps them equal). */
+export const OUTBOX_SK_PREFIX = "EFFECT#";
+
+/**
+ * Lambda event filter of the stream worker: only new outbox entries wake it up. Everything else
+ * the table writes (requests, audit, seats) is dropped by Lambda before any invocation.
+ * Syntax: https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+export const OUTBOX_STREAM_FILTER = {
+  eventName: ["INSERT"],
+  dynamodb: { Keys: { sk: { S: [{ prefix: OUTBOX_SK_PREFIX }] } } },
+} as const;
+
+/**
+ * The scheduled pass (expiry, reminders, waitlist promotion, outbox re-drive) runs this often.
+ * Once a minute: a retry that waits longer than the worker's inline retries (a long Retry-After,
+ * an outage) resumes within a minute of its due time, and the cost at rest stays in cents.
+ */
+export const SWEEP_EVERY_MINUTES = 1;
+
+/**
+ * Time limits of the functions that perform outbox entries. Each must stay below the outbox
+ * lease (`LEASE_MS` in core/outbox.ts; a test checks), so an entry's lease outlives the run
+ * that holds it and no second run can claim it while the first is still working.
+ */
+export const WORKER_TIMEOUT_SECONDS = 30;
+export const SWEEPER_TIMEOUT_SECONDS = 50;

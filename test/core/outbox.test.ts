@@ -1,0 +1,220 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, it } from "vitest";
+import type { Core } from "../../core/context.js";
+import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
+import { keys } from "../../core/model.js";
+import * as Outbox from "../../core/outbox.js";
+import { STREAM_GRACE_MS } from "../../core/outbox-items.js";
+import * as Requests from "../../core/requests.js";
+import { sweep } from "../../core/sweep.js";
+import {
+  communityOf,
+  configOf,
+  createTestCore,
+  slackCommunity,
+  slackProfile,
+  testClock,
+} from "../support/core.js";
+import { recordingEffects } from "../support/recording-effects.js";
+
+const MOD = { kind: "user" as const, id: "U0MOD1", name: "Mod" };
+
+async function setup(overrides: Record<string, unknown> = {}) {
+  const clock = testClock();
+  const config = configOf(slackCommunity(overrides));
+  const core = await createTestCore(config, clock.now);
+  const fake = recordingEffects();
+  const submit = async (userId = "U1") => {
+    const outcome = await Requests.submit(core, {
+      community: communityOf(config),
+      submissionKey: `view-${userId}`,
+      applicant: { userId, name: userId },
+      answers: { why: "because" },
+      profile: slackProfile(userId),
+    });
+    if (outcome.kind !== "recorded") throw new Error(outcome.kind);
+    return outcome.request;
+  };
+  return { clock, core, fake, submit, performers: { slack: fake.effects } };
+}
+
+async function status(core: Core, requestId: string, name: string) {
+  return (await Outbox.entriesOf(core, requestId)).find((e) => e.name === name);
+}
+
+describe("the outbox", () => {
+  it("performs an entry once however many deliveries race for it, and stores the card's place", async () => {
+    const { core, fake, submit, performers } = await setup();
+    const request = await submit();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        Outbox.run(core, performers, { requestId: request.id, name: "card.post" }),
+      ),
+    );
+    expect(results.filter((r) => r === "done")).toHaveLength(1);
+    expect(results.filter((r) => r === "skipped")).toHaveLength(9);
+    expect(fake.count("postCard")).toBe(1);
+    expect((await Requests.get(core, request.id))?.card).toEqual({ channel: "C0REVIEW", id: "card-1" });
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("skipped");
+  });
+
+  it("retries a short failure inline (429 with a small Retry-After) and delivers once", async () => {
+    const { core, fake, submit, performers } = await setup();
+    const request = await submit();
+    fake.failNext("postCard", new RetryableEffectError("rate limited", 300), new RetryableEffectError("503"));
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("done");
+    expect(fake.count("postCard")).toBe(1);
+  });
+
+  it("schedules longer failures for the sweeper, then delivers once when due", async () => {
+    const { clock, core, fake, submit, performers } = await setup();
+    const request = await submit();
+    fake.failNext("postCard", new RetryableEffectError("rate limited", 120_000));
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("retry");
+    const entry = await status(core, request.id, "card.post");
+    expect(entry).toMatchObject({
+      status: "retry",
+      attempts: 1,
+      lastError: "RetryableEffectError: rate limited",
+    });
+    expect(Date.parse(entry?.dueAt ?? "")).toBe(clock.now().getTime() + 120_000);
+    // Not due yet: the sweeper leaves it alone.
+    expect((await Outbox.redriveDue(core, performers)).done).toBe(0);
+    clock.advance(120_000);
+    expect((await Outbox.redriveDue(core, performers)).done).toBe(1);
+    expect(fake.count("postCard")).toBe(1);
+    expect(await status(core, request.id, "card.post")).toMatchObject({ status: "done", attempts: 2 });
+  });
+
+  it("dead-letters an entry after its attempts run out and shows the problem on the card", async () => {
+    const { clock, core, fake, submit, performers } = await setup();
+    const request = await submit();
+    await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
+    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    const failing = Array.from({ length: 3 * Outbox.MAX_ATTEMPTS }, () => new Error("socket hang up"));
+    fake.failNext("grant", ...failing);
+    let result = await Outbox.run(core, performers, { requestId: request.id, name: "grant" });
+    for (let i = 0; i < Outbox.MAX_ATTEMPTS && result !== "dead"; i++) {
+      clock.advance(2 * 3_600_000);
+      result = await Outbox.run(core, performers, { requestId: request.id, name: "grant" });
+    }
+    expect(result).toBe("dead");
+    expect(await status(core, request.id, "grant")).toMatchObject({
+      status: "dead",
+      attempts: Outbox.MAX_ATTEMPTS,
+    });
+    expect((await Outbox.deadLetters(core)).map((e) => e.name)).toEqual(["grant"]);
+    expect((await Requests.get(core, request.id))?.issues).toEqual([
+      `Granting access failed after ${Outbox.MAX_ATTEMPTS} attempts`,
+    ]);
+    expect(await status(core, request.id, "card.update#issue#grant")).toMatchObject({ status: "pending" });
+    // A dead entry is never run again.
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "grant" })).toBe("skipped");
+  });
+
+  it("records a permanent failure (DMs closed) on the request without retrying", async () => {
+    const { core, fake, submit, performers } = await setup();
+    const request = await submit();
+    await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
+    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "deny", reason: "no" });
+    fake.failNext(
+      "notify",
+      new PermanentEffectError("403 50007", "Could not DM the applicant: their DMs are closed"),
+    );
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "notice.denied" })).toBe(
+      "failed",
+    );
+    expect(fake.count("notify")).toBe(0);
+    expect((await Requests.get(core, request.id))?.issues).toEqual([
+      "Could not DM the applicant: their DMs are closed",
+    ]);
+    expect(
+      await Outbox.run(core, performers, { requestId: request.id, name: "card.update#issue#notice.denied" }),
+    ).toBe("done");
+    expect(fake.calls.at(-1)).toMatchObject({ kind: "updateCard", status: "denied" });
+  });
+
+  it("waits for the card before updating it", async () => {
+    const { core, fake, submit, performers } = await setup();
+    const request = await submit();
+    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    const pending = Outbox.run(core, performers, { requestId: request.id, name: "card.update#approved" });
+    expect(await pending).toBe("retry");
+    expect(fake.count("updateCard")).toBe(0);
+  });
+
+  it("takes over an entry whose worker died (lapsed lease)", async () => {
+    const { clock, core, fake, submit, performers } = await setup();
+    const request = await submit();
+    const lease = new Date(clock.now().getTime() + 1000).toISOString();
+    await core.store.doc.send(
+      new UpdateCommand({
+        TableName: core.store.table,
+        Key: keys.effect(request.id, "card.post"),
+        // What a claim writes: the lease, and the due time the sweeper looks at.
+        UpdateExpression: "SET #s = :running, leaseUntil = :lease, gsi1sk = :due",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":running": "running",
+          ":lease": lease,
+          ":due": `${lease}#${request.id}#card.post`,
+        },
+      }),
+    );
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("skipped");
+    clock.advance(Outbox.LEASE_MS + 5_000);
+    expect((await Outbox.redriveDue(core, performers)).done).toBe(1);
+    expect(fake.count("postCard")).toBe(1);
+  });
+
+  it("keeps entries for a platform that is not configured until it is", async () => {
+    const { clock, core, fake, submit } = await setup();
+    const request = await submit();
+    expect(await Outbox.run(core, {}, { requestId: request.id, name: "card.post" })).toBe("retry");
+    clock.advance(3_600_000);
+    expect((await Outbox.redriveDue(core, { slack: fake.effects })).done).toBe(1);
+  });
+});
+
+describe("the sweep", () => {
+  it("reminds once, expires after pendingExpiryDays, tells the applicant, and frees them to re-apply", async () => {
+    const { clock, core, fake, submit, performers } = await setup({
+      remindAfterHours: 24,
+      pendingExpiryDays: 3,
+    });
+    const request = await submit();
+    await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
+
+    clock.advance(23 * 3_600_000);
+    expect(await sweep(core, performers)).toMatchObject({ expired: 0, reminded: 0 });
+    clock.advance(2 * 3_600_000);
+    expect(await sweep(core, performers)).toMatchObject({ expired: 0, reminded: 1 });
+    expect(await sweep(core, performers)).toMatchObject({ reminded: 0 });
+    // The reminder is due after the stream's grace period; the sweep re-drives it.
+    clock.advance(STREAM_GRACE_MS);
+    await sweep(core, performers);
+    expect(fake.count("remind")).toBe(1);
+
+    clock.advance(3 * 24 * 3_600_000);
+    expect(await sweep(core, performers)).toMatchObject({ expired: 1 });
+    expect((await Requests.get(core, request.id))?.status).toBe("expired");
+    clock.advance(STREAM_GRACE_MS);
+    await sweep(core, performers);
+    expect(fake.calls.filter((c) => c.kind === "notify")).toEqual([
+      { kind: "notify", requestId: request.id, status: "expired", notice: "expired" },
+    ]);
+    expect(fake.count("updateCard")).toBe(1);
+    expect(await Requests.precheck(core, communityOf(core.config), "U1")).toBeUndefined();
+    expect(await sweep(core, performers)).toMatchObject({ expired: 0, reminded: 0, effects: { done: 0 } });
+  });
+
+  it("admits from the waitlist when capacity grows", async () => {
+    const { core, submit, performers } = await setup({ capacity: 0 });
+    const request = await submit();
+    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    expect((await Requests.get(core, request.id))?.status).toBe("waitlisted");
+    const grown = { ...core, config: configOf(slackCommunity({ capacity: 1 })) };
+    expect(await sweep(grown, performers)).toMatchObject({ admitted: 1 });
+    expect((await Requests.get(core, request.id))?.status).toBe("approved");
+  });
+});
