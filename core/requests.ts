@@ -184,16 +184,23 @@ function refusalFor(
 export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutcome> {
   const { community } = input;
   const id = requestIdFor(community, input.submissionKey);
-  const existing = await get(core, id);
-  if (existing) return { kind: "recorded", request: existing, replay: true };
-
   const valid = validateAnswers(community, input.answers, input.note);
-  if (valid.errors.length > 0) return { kind: "invalid", errors: valid.errors };
-
   for (let attempt = 0; attempt < 20; attempt++) {
-    const s = await standing(core, community.id, input.applicant.userId);
+    // Three independent reads, in parallel: a replay, the applicant's standing, the seats.
+    const [existing, s, seats] = await Promise.all([
+      get(core, id),
+      standing(core, community.id, input.applicant.userId),
+      Capacity.seats(core, community),
+    ]);
+    if (existing) return { kind: "recorded", request: existing, replay: true };
+    if (valid.errors.length > 0) return { kind: "invalid", errors: valid.errors };
     const refusal = refusalFor(core, community, input.applicant.userId, s);
     if (refusal) {
+      if (refusal.reason === "pending" && refusal.requestId === id) {
+        // This very submission was recorded between our reads: a replay.
+        const first = await get(core, id);
+        if (first) return { kind: "recorded", request: first, replay: true };
+      }
       if (refusal.reason === "pending") {
         const active = await get(core, refusal.requestId);
         if (active?.status === "waitlisted")
@@ -205,7 +212,6 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
     const now = core.now();
     const at = now.toISOString();
     const evaluation = evaluate(community, input.profile, now);
-    const seats = await Capacity.seats(core, community);
     let status: RequestStatus = "pending";
     let reason: string | undefined;
     if (!evaluation.passed && community.onRuleFailure === "deny") {
