@@ -1,9 +1,13 @@
+import { Resource } from "sst/resource";
 import { z } from "zod";
+import { OFF, SECRET_ENV, type SecretName, TABLE_LINK } from "./deployment.js";
 import { TABLE } from "./store/table.js";
 
 /**
- * Runtime settings: the one place that reads the environment. Lambda functions get the same
- * names from SST links (see `stacks/`), the local server from the shell.
+ * Runtime settings: the one place that reads the environment. Deployed functions (and anything
+ * run under `sst dev` or `sst shell`) get the table and the platform credentials from SST links
+ * (see `stacks/`); the local server and the tests get them from environment variables, under the
+ * names the contract lists.
  */
 export interface SlackSettings {
   signingSecret: string;
@@ -77,14 +81,27 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
+/** How a setting is named in error messages: its environment variable, or its SST link. */
+type Describe = (variable: string) => string;
+
 /** Reads settings from environment variables, failing with the names of what is wrong or half-set. */
 export function settingsFromEnv(env: Env): Settings {
+  return fromEnv(
+    env,
+    (variable) => variable,
+    (missing) => `set ${missing.join(", ")} too, or unset the others`,
+  );
+}
+
+function fromEnv(env: Env, describe: Describe, halfHint: (missing: string[]) => string): Settings {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => `${describe(i.path.join("."))}: ${i.message}`);
     throw new SettingsError(`Invalid settings: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  const pair = <K extends string>(platform: string, values: Record<K, string | undefined>) =>
+    allOrNone(platform, values, (missing) => halfHint(missing.map(describe)));
   const slack = pair("Slack", {
     SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
@@ -120,25 +137,86 @@ export function settingsFromEnv(env: Env): Settings {
 }
 
 /** All of a platform's credentials, or none of them; some but not all is an error worth stopping for. */
-function pair<K extends string>(
+function allOrNone<K extends string>(
   platform: string,
   values: Record<K, string | undefined>,
+  hint: (missing: K[]) => string,
 ): Record<K, string> | undefined {
   const entries = Object.entries(values) as [K, string | undefined][];
   const missing = entries.filter(([, v]) => v === undefined).map(([k]) => k);
   if (missing.length === entries.length) return undefined;
-  if (missing.length > 0) {
+  if (missing.length > 0) throw new SettingsError(`${platform} is half configured: ${hint(missing)}`);
+  return Object.fromEntries(entries) as Record<K, string>;
+}
+
+/** What SST links look like from inside a function: `Resource` from "sst", or a plain record in tests. */
+export type Links = Record<string, unknown>;
+
+const tableLink = z.object({ name: z.string().min(1) });
+const secretLink = z.object({ value: z.string() });
+
+const VARIABLE_OF_LINK: Record<string, string> = { TABLE_NAME: `link ${TABLE_LINK}` };
+for (const [secret, variable] of Object.entries(SECRET_ENV)) VARIABLE_OF_LINK[variable] = `secret ${secret}`;
+
+/**
+ * Settings of a function deployed by SST: the table's name and the platform credentials come
+ * from its links (`Resource.Table.name`, `Resource.<Secret>.value`); everything else (region,
+ * config path, API URLs, a DynamoDB endpoint for tests) from the environment as usual. A secret
+ * still at its placeholder ("off", see stacks/secrets.ts) means the platform is off; a platform
+ * with some of its secrets set and others not fails here, naming the missing secrets.
+ */
+export function settingsFromLinks(links: Links, env: Env): Settings {
+  const linked: Env = { TABLE_NAME: readLink(links, TABLE_LINK, tableLink).name };
+  for (const [secret, variable] of Object.entries(SECRET_ENV) as [SecretName, string][]) {
+    const { value } = readLink(links, secret, secretLink);
+    linked[variable] = value.trim() === OFF ? undefined : value;
+  }
+  return fromEnv(
+    { ...env, ...linked },
+    (variable) => VARIABLE_OF_LINK[variable] ?? variable,
+    (missing) =>
+      `set ${missing.join(", ")} too (npx sst secret set <Name> <value>), ` +
+      `or remove the others (npx sst secret remove <Name>) to turn it off, then deploy again`,
+  );
+}
+
+function readLink<T>(links: Links, name: string, schema: z.ZodType<T>): T {
+  if (!(name in links)) {
+    throw new SettingsError(`SST link ${name} is missing: link it to this function (stacks/common.ts)`);
+  }
+  const parsed = schema.safeParse(links[name]);
+  if (!parsed.success) {
     throw new SettingsError(
-      `${platform} is half configured: set ${missing.join(", ")} too, or unset the others`,
+      `SST link ${name} is not what Gatekeeper expects: ${parsed.error.issues[0]?.message}`,
     );
   }
-  return Object.fromEntries(entries) as Record<K, string>;
+  return parsed.data;
+}
+
+/**
+ * The SST links of this process, or undefined when none are active. SST feeds `Resource` from
+ * `SST_RESOURCE_<Name>` environment variables (`SST_RESOURCE_App` is always there) and, in a
+ * deployed function, from the encrypted file named by `SST_KEY_FILE`. Asking whether `App` is
+ * linked never throws when links are absent, unlike reading a missing one.
+ */
+function activeLinks(): Links | undefined {
+  const resource = Resource as unknown as Links;
+  try {
+    return "App" in resource ? resource : undefined;
+  } catch (error) {
+    throw new SettingsError(
+      `Cannot read the SST links: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 let cached: Settings | undefined;
 
-/** The process's settings, read once. */
+/** The process's settings, read once: from SST links when they are active, from the environment otherwise. */
 export function loadSettings(): Settings {
-  cached ??= settingsFromEnv(process.env);
+  if (!cached) {
+    const links = activeLinks();
+    cached = links ? settingsFromLinks(links, process.env) : settingsFromEnv(process.env);
+  }
   return cached;
 }

@@ -1,0 +1,60 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Secrets } from "./secrets.js";
+import type { Storage } from "./storage.js";
+
+/** The communities file, next to sst.config.ts; bundled into every function. */
+export const CONFIG_FILE = "gatekeeper.yaml";
+
+/**
+ * What every Gatekeeper function shares:
+ * - the runtime: Node.js 24, supported on Lambda a year longer than Node 22 (the handlers are
+ *   two-argument async functions, as it requires);
+ * - ARM64: about 20% cheaper per GB-second than x86, and as fast for this I/O-bound code;
+ * - the links: the table and the platform secrets, read by core/settings.ts through `Resource`;
+ * - the communities file.
+ *
+ * The file is copied into the package (`copyFiles`) and found through GATEKEEPER_CONFIG, the
+ * same variable the local server reads. Under `sst dev` the functions run on this machine from
+ * a build folder, and copyFiles does not apply: they read the project's file directly.
+ */
+export function functionDefaults(storage: Storage, secrets: Secrets) {
+  return {
+    runtime: "nodejs24.x" as const,
+    architecture: "arm64" as const,
+    link: [storage, ...Object.values(secrets)],
+    environment: {
+      GATEKEEPER_CONFIG: $dev ? path.join($cli.paths.root, CONFIG_FILE) : `/var/task/${CONFIG_FILE}`,
+    },
+    copyFiles: [{ from: CONFIG_FILE, to: CONFIG_FILE }],
+  };
+}
+
+/**
+ * Stops the deploy before anything changes when the communities file is missing or invalid:
+ * every function loads it at start-up, and a bad one would only surface as failing requests.
+ * Runs the same check as `npx gatekeeper check`.
+ */
+export function checkConfigFile(): void {
+  const file = path.join($cli.paths.root, CONFIG_FILE);
+  if (!existsSync(file)) {
+    throw new Error(
+      `${CONFIG_FILE} not found next to sst.config.ts. It is deployed with the functions: ` +
+        `copy gatekeeper.example.yaml to ${CONFIG_FILE}, put your communities in it, ` +
+        `check it with \`npx gatekeeper check\`, then deploy again.`,
+    );
+  }
+  try {
+    // `node` from PATH: the program evaluating this file is not necessarily Node itself.
+    execFileSync("node", [path.join($cli.paths.root, "bin", "gatekeeper.js"), "check", file], {
+      cwd: $cli.paths.root,
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    const details = typeof stderr === "string" && stderr.trim() !== "" ? stderr.trim() : String(error);
+    throw new Error(`${CONFIG_FILE} is not valid, nothing was deployed:\n${details}`);
+  }
+}
