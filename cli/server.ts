@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { GatekeeperConfig } from "../core/config/schema.js";
+import { ENDPOINT_PATHS, SWEEP_EVERY_MINUTES } from "../core/deployment.js";
 import { createLogger, type Logger } from "../core/log.js";
 import type { Settings } from "../core/settings.js";
 import { createDynamoClient, createStreamsClient } from "../core/store/client.js";
@@ -24,7 +25,7 @@ export interface ServerOptions {
   /** Port to listen on; default `settings.port` (0 picks a free one). */
   port?: number;
   host?: string;
-  /** How often the local sweeper runs (Lambda: the cron); false turns it off. Default 60 s. */
+  /** How often the local sweeper runs (Lambda: the cron); false turns it off. Default: as deployed. */
   sweepIntervalMs?: number | false;
 }
 
@@ -80,7 +81,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     cleanup.push(() => poller.stop());
     await poller.ready;
 
-    const interval = opts.sweepIntervalMs ?? 60_000;
+    const interval = opts.sweepIntervalMs ?? SWEEP_EVERY_MINUTES * 60_000;
     if (interval !== false) {
       let running = false;
       const timer = setInterval(() => {
@@ -97,8 +98,8 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     }
 
     const routes = new Map<string, Handler>();
-    if (settings.slack) routes.set("/slack/events", createSlackHandler(runtime));
-    if (settings.discord) routes.set("/discord/interactions", createDiscordHandler(runtime));
+    if (settings.slack) routes.set(ENDPOINT_PATHS.slack, createSlackHandler(runtime));
+    if (settings.discord) routes.set(ENDPOINT_PATHS.discord, createDiscordHandler(runtime));
 
     const server = createServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;

@@ -1,0 +1,135 @@
+import type { types } from "@slack/bolt";
+import type { Community } from "../../../core/config/schema.js";
+import type { JoinRequest } from "../../../core/model.js";
+import { mrkdwnFit, truncate } from "../escape.js";
+import { ACTION, type ApplyMetadata, BLOCK, CALLBACK, type DenyMetadata } from "../ids.js";
+
+/**
+ * The bot's modals, as pure functions: the application form, the answer shown once a request is
+ * recorded, and the moderator's deny-reason form. `private_metadata` carries ids only.
+ */
+
+export type ModalView = types.ModalView;
+
+const TITLE_MAX = 24;
+const LABEL_MAX = 2000;
+const REASON_MAX = 1000;
+
+const plain = (text: string, max = LABEL_MAX): types.PlainTextElement => ({
+  type: "plain_text",
+  text: truncate(text, max) || " ",
+  emoji: false,
+});
+
+function titleFor(community: Community): types.PlainTextElement {
+  return plain(`Join ${community.name}`, TITLE_MAX);
+}
+
+/** The application form: one input per question, then the personal note. */
+export function applyModal(community: Community): ModalView {
+  const blocks: types.KnownBlock[] = [];
+  if (community.description) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwnFit(community.description, 3000) } });
+  }
+  for (const q of community.questions) {
+    blocks.push({
+      type: "input",
+      block_id: BLOCK.question(q.id),
+      optional: !q.required,
+      label: plain(q.label),
+      hint: plain(`Up to ${q.maxLength} characters.`),
+      element: {
+        type: "plain_text_input",
+        action_id: ACTION.input,
+        multiline: q.style === "paragraph",
+        max_length: q.maxLength,
+        ...(q.minLength > 0 ? { min_length: q.minLength } : {}),
+        ...(q.placeholder ? { placeholder: plain(q.placeholder, 150) } : {}),
+      },
+    });
+  }
+  blocks.push({
+    type: "input",
+    block_id: BLOCK.note,
+    optional: !community.note.required,
+    label: plain("Personal note"),
+    hint: plain(`A few words for the moderators, up to ${community.note.maxLength} characters.`),
+    element: {
+      type: "plain_text_input",
+      action_id: ACTION.input,
+      multiline: true,
+      max_length: community.note.maxLength,
+    },
+  });
+  const metadata: ApplyMetadata = { c: community.id };
+  return {
+    type: "modal",
+    callback_id: CALLBACK.apply,
+    title: titleFor(community),
+    submit: plain("Send request", TITLE_MAX),
+    close: plain("Cancel", TITLE_MAX),
+    private_metadata: JSON.stringify(metadata),
+    blocks,
+  };
+}
+
+/** What replaces the form once the request is recorded (or refused): plain text, no inputs. */
+export function answerModal(community: Community, text: string): ModalView {
+  return {
+    type: "modal",
+    title: titleFor(community),
+    close: plain("Done", TITLE_MAX),
+    blocks: [{ type: "section", text: plain(text, 3000) }],
+  };
+}
+
+/** A modal that only says something (e.g. to a moderator whose deny came too late). */
+export function messageModal(title: string, text: string): ModalView {
+  return {
+    type: "modal",
+    title: plain(title, TITLE_MAX),
+    close: plain("Close", TITLE_MAX),
+    blocks: [{ type: "section", text: plain(text, 3000) }],
+  };
+}
+
+/** The moderator's deny form: the reason, pre-filled from the failed rules, goes to the applicant. */
+export function denyModal(
+  request: JoinRequest,
+  community: Community,
+  prefill: string,
+  channel?: string,
+): ModalView {
+  const metadata: DenyMetadata = { r: request.id, ...(channel ? { ch: channel } : {}) };
+  const initial = truncate(prefill.trim(), REASON_MAX);
+  return {
+    type: "modal",
+    callback_id: CALLBACK.denyReason,
+    title: plain("Deny request", TITLE_MAX),
+    submit: plain("Deny", TITLE_MAX),
+    close: plain("Cancel", TITLE_MAX),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      {
+        type: "section",
+        text: plain(
+          `Deny ${request.applicant.name}'s request to join ${community.name}? They will be told, with the reason below.`,
+          3000,
+        ),
+      },
+      {
+        type: "input",
+        block_id: BLOCK.reason,
+        optional: true,
+        label: plain("Reason (sent to the applicant)"),
+        element: {
+          type: "plain_text_input",
+          action_id: ACTION.input,
+          multiline: true,
+          max_length: REASON_MAX,
+          ...(initial ? { initial_value: initial } : {}),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,36 @@
+import type { Core } from "../../../core/context.js";
+import type { Logger } from "../../../core/log.js";
+import type { WebClient } from "../client.js";
+import type { BlockAction } from "../payloads.js";
+
+/** What every listener gets: the core, a logger and the profile client (`users.info`). */
+export interface ListenerDeps {
+  core: Core;
+  log: Logger;
+  profiles: WebClient;
+}
+
+/**
+ * An ephemeral reply to whoever clicked a button on the card, in the card's channel. Best effort:
+ * a failure is logged, never turned into an error answer (nothing changed anyway).
+ */
+export async function tellClicker(
+  client: WebClient,
+  body: BlockAction,
+  text: string,
+  log: Logger,
+): Promise<void> {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  if (!channel) {
+    log.warn("slack click without a channel; cannot answer ephemerally", { user: body.user.id });
+    return;
+  }
+  try {
+    await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  } catch (error) {
+    log.warn("slack chat.postEphemeral failed", { channel, user: body.user.id, error });
+  }
+}
+
+/** Milliseconds since `started`, for the interaction logs. */
+export const since = (started: number): number => Date.now() - started;
