@@ -48,13 +48,16 @@ export function startStreamPoller(opts: StreamPollerOptions): StreamPoller {
     markReady = resolve;
   });
 
+  /** Waits, or stops waiting at once when the poller stops. Leaves no listener behind. */
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      controller.signal.addEventListener("abort", () => {
+      const done = () => {
         clearTimeout(timer);
+        controller.signal.removeEventListener("abort", done);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, ms);
+      controller.signal.addEventListener("abort", done, { once: true });
     });
 
   async function readShard(shardId: string, firstPass: () => void): Promise<void> {

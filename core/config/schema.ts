@@ -17,7 +17,8 @@ export const questionSchema = z
     id: z
       .string()
       .regex(/^[a-z0-9_-]{1,30}$/, "1 to 30 of a-z, 0-9, '_' or '-'")
-      .describe("Stable id of the question; answers are stored under it."),
+      .refine((id) => id !== "note", { message: 'is reserved for the personal note ("note")' })
+      .describe("Stable id of the question; answers are stored under it ('note' is reserved)."),
     label: z.string().min(1).max(45).describe("The question as shown on the form (at most 45 characters)."),
     style: z
       .enum(["short", "paragraph"])

@@ -62,6 +62,12 @@ describe("gatekeeper.yaml", () => {
     );
   });
 
+  it("reserves the question id note for the personal note", () => {
+    expect(problems([slackCommunity({ questions: [{ id: "note", label: "Note" }] })])).toContain(
+      'communities[0].questions[0].id: is reserved for the personal note ("note")',
+    );
+  });
+
   it("checks platform-specific fields", () => {
     expect(problems([slackCommunity({ grant: { channels: [] } })])).toContain(
       "communities[0].grant.channels: a Slack community needs at least one channel",
