@@ -247,7 +247,10 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
       requestId: effect.requestId,
       error: message,
     });
-    await settle(core, effect, { status: "failed", error: message });
+    // A card that cannot be posted or updated cannot show its own problem: dead-letter it so
+    // operators see it (`gatekeeper sweep`); other permanent failures show on the card.
+    const isCard = effect.spec.kind === "card.post" || effect.spec.kind === "card.update";
+    await settle(core, effect, { status: isCard ? "dead" : "failed", error: message });
     await reportIssue(core, effect, error.issue);
     return "failed";
   }

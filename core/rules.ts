@@ -109,7 +109,7 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
 }
 
 /** The failed rules as one sentence, for the deny reason and the decline notice. */
-export function failureSummary(evaluation: Evaluation): string {
+export function failureSummary(evaluation: { rules: readonly Omit<RuleResult, "rule">[] }): string {
   const failed = evaluation.rules.filter((r) => !r.passed);
   return failed.map((r) => `${r.label}: ${r.detail}`).join("; ");
 }

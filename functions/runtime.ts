@@ -3,6 +3,7 @@ import { createSlackEffects } from "../bots/slack/effects.js";
 import { loadConfig } from "../core/config/load.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import type { Core } from "../core/context.js";
+import type { PlatformEffects } from "../core/effects.js";
 import { createLogger, type Logger } from "../core/log.js";
 import type { Performers } from "../core/outbox.js";
 import { loadSettings, type Settings } from "../core/settings.js";
@@ -37,9 +38,40 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     log,
   };
   const performers: Performers = {};
-  if (settings.slack) performers.slack = createSlackEffects(settings.slack, log);
-  if (settings.discord) performers.discord = createDiscordEffects(settings.discord, log);
+  const { slack, discord } = settings;
+  if (slack) {
+    performers.slack = lazyEffects(async () =>
+      (await import("../bots/slack/effects.js")).createSlackEffects(slack, log),
+    );
+  }
+  if (discord) {
+    performers.discord = lazyEffects(async () =>
+      (await import("../bots/discord/effects.js")).createDiscordEffects(discord, log),
+    );
+  }
   return { settings, core, performers };
+}
+
+/**
+ * A platform's effects, loaded on first use: the Discord endpoint never evaluates Bolt, the
+ * Slack endpoint never evaluates discord.js, and each cold start stays lighter.
+ */
+function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
+  let loaded: Promise<PlatformEffects> | undefined;
+  const get = () => {
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+  return {
+    postCard: async (state) => (await get()).postCard(state),
+    updateCard: async (state, card) => (await get()).updateCard(state, card),
+    notify: async (state, notice) => (await get()).notify(state, notice),
+    grant: async (state) => (await get()).grant(state),
+    remind: async (state) => (await get()).remind(state),
+  };
 }
 
 let shared: Runtime | undefined;

@@ -21,7 +21,7 @@ import type { Core } from "../../core/context.js";
 import * as Messages from "../../core/messages.js";
 import { type JoinRequest, OPEN_STATUSES } from "../../core/model.js";
 import * as Requests from "../../core/requests.js";
-import { type Evaluation, failureSummary } from "../../core/rules.js";
+import { failureSummary } from "../../core/rules.js";
 import { COMMANDS, COMMUNITY_OPTION } from "./commands.js";
 import { customIds, inputIds, parseCustomId } from "./custom-ids.js";
 import { loadDraft, saveDraft } from "./drafts.js";
@@ -410,7 +410,7 @@ async function openDenyModal(
     .setRequired(false)
     .setMaxLength(REASON_MAX);
   // The stored evaluation has the shape `evaluate` returned (rule names widened to strings).
-  const summary = failureSummary(request.evaluation as Evaluation).slice(0, REASON_MAX);
+  const summary = failureSummary(request.evaluation).slice(0, REASON_MAX);
   if (summary) input.setValue(summary);
   const modal = new ModalBuilder()
     .setCustomId(customIds.reason(request.id))

@@ -134,6 +134,16 @@ describe("the outbox", () => {
     expect(fake.calls.at(-1)).toMatchObject({ kind: "updateCard", status: "denied" });
   });
 
+  it("dead-letters a card that cannot be posted (moderators could not see the problem)", async () => {
+    const { core, fake, submit, performers } = await setup();
+    const request = await submit();
+    fake.failNext("postCard", new PermanentEffectError("channel_not_found", "The review channel is gone"));
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("failed");
+    expect((await Outbox.deadLetters(core)).map((e) => [e.name, e.lastError])).toEqual([
+      ["card.post", "PermanentEffectError: channel_not_found"],
+    ]);
+  });
+
   it("waits for the card before updating it", async () => {
     const { core, fake, submit, performers } = await setup();
     const request = await submit();

@@ -1,5 +1,4 @@
 import type { BlockAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { Evaluation } from "../../../../core/rules.js";
 import { failureSummary } from "../../../../core/rules.js";
 import { alreadyText } from "../../blocks/messages.js";
 import { denyModal } from "../../blocks/modals.js";
@@ -26,7 +25,7 @@ export function denyAction(deps: ListenerDeps): Middleware<SlackActionMiddleware
       await tellClicker(client, guard.body, alreadyText(request), log);
       return;
     }
-    const prefill = failureSummary(request.evaluation as Evaluation);
+    const prefill = failureSummary(request.evaluation);
     const channel = guard.body.channel?.id ?? guard.body.container?.channel_id;
     try {
       await client.views.open({
