@@ -1,5 +1,3 @@
-import { createDiscordEffects } from "../bots/discord/effects.js";
-import { createSlackEffects } from "../bots/slack/effects.js";
 import { loadConfig } from "../core/config/load.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import type { Core } from "../core/context.js";
