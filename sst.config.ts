@@ -1,7 +1,7 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 /**
- * Gatekeeper on AWS: `npx sst deploy --stage prod` (docs/deploy.md walks through it).
+ * Gatekeeper on AWS: `npx sst deploy --stage prod` (the README's "Deploying to AWS" walks through it).
  *
  * Every stage is a separate copy (table, functions, secrets). `prod` keeps its data: its
  * resources are retained if the stage is removed, `sst remove` refuses to run on it, and its
