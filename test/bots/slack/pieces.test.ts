@@ -115,7 +115,7 @@ describe("the application form", () => {
 
   it("maps the core's field errors to the failing input's block id", () => {
     expect(
-      fieldErrors(community, [
+      fieldErrors([
         { field: "why", message: "This answer is required." },
         { field: "note", message: "Please keep the note under 300 characters." },
       ]),

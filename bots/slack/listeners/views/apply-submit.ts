@@ -1,7 +1,6 @@
 import type { Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import * as Capacity from "../../../../core/capacity.js";
 import * as Communities from "../../../../core/communities.js";
-import type { Community } from "../../../../core/config/schema.js";
 import * as Messages from "../../../../core/messages.js";
 import * as Requests from "../../../../core/requests.js";
 import { answerModal, messageModal } from "../../blocks/modals.js";
@@ -54,7 +53,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
     const note = inputText(view.state.values, BLOCK.note);
     const check = Requests.validateAnswers(community, answers, note);
     if (check.errors.length > 0) {
-      await ack({ response_action: "errors", errors: fieldErrors(community, check.errors) });
+      await ack({ response_action: "errors", errors: fieldErrors(check.errors) });
       log.info("slack form rejected", {
         community: community.id,
         user: user.id,
@@ -75,7 +74,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
     });
     switch (outcome.kind) {
       case "invalid":
-        await ack({ response_action: "errors", errors: fieldErrors(community, outcome.errors) });
+        await ack({ response_action: "errors", errors: fieldErrors(outcome.errors) });
         break;
       case "refused":
         await ack({
@@ -105,16 +104,9 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
   };
 }
 
-/** The core's field errors keyed by the block id of the input that failed. */
-export function fieldErrors(community: Community, errors: Requests.FieldError[]): Record<string, string> {
+/** The core's field errors keyed by the block id of the input that failed (`note` is reserved for the note). */
+export function fieldErrors(errors: Requests.FieldError[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const questions = new Set(community.questions.map((q) => q.id));
-  for (const e of errors) {
-    // The core calls the note's field "note", which a question may also be called: the note's
-    // own messages name it.
-    const isNote = e.field === "note" && (!questions.has("note") || /\bnote\b/.test(e.message));
-    const block = isNote ? BLOCK.note : BLOCK.question(e.field);
-    out[block] ??= e.message;
-  }
+  for (const e of errors) out[e.field === "note" ? BLOCK.note : BLOCK.question(e.field)] ??= e.message;
   return out;
 }
