@@ -5,7 +5,7 @@ import * as Requests from "../../../../core/requests.js";
 import { alreadyText, fullText } from "../../blocks/messages.js";
 import { handleOf } from "../../payloads.js";
 import { type ListenerDeps, since, tellClicker } from "../deps.js";
-import { guardClick } from "./guard.js";
+import { onGuardedClick } from "./guard.js";
 
 /**
  * Approve on the card. Records the decision (exactly one wins, however many clicks) and returns;
@@ -14,14 +14,7 @@ import { guardClick } from "./guard.js";
  */
 export function approveAction(deps: ListenerDeps): Middleware<SlackActionMiddlewareArgs<BlockAction>> {
   const { core, log } = deps;
-  return async ({ ack, body, client }) => {
-    const started = Date.now();
-    await ack();
-    const guard = await guardClick(deps, body);
-    if (!guard.ok) {
-      if (guard.body && guard.message) await tellClicker(client, guard.body, guard.message, log);
-      return;
-    }
+  return onGuardedClick(deps, async (guard, client, started) => {
     const { request, community } = guard;
     const moderator = { kind: "user" as const, id: guard.body.user.id, name: handleOf(guard.body.user) };
     const outcome = await Requests.decide(core, { requestId: request.id, moderator, outcome: "approve" });
@@ -52,5 +45,5 @@ export function approveAction(deps: ListenerDeps): Middleware<SlackActionMiddlew
       outcome: outcome.kind,
       ms: since(started),
     });
-  };
+  });
 }

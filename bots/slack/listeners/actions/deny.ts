@@ -4,7 +4,7 @@ import { alreadyText } from "../../blocks/messages.js";
 import { denyModal } from "../../blocks/modals.js";
 import { slackErrorCode } from "../../errors.js";
 import { type ListenerDeps, since, tellClicker } from "../deps.js";
-import { guardClick } from "./guard.js";
+import { onGuardedClick } from "./guard.js";
 
 /**
  * Deny on the card: opens the reason modal (pre-filled with the failed rules) for a moderator.
@@ -12,14 +12,7 @@ import { guardClick } from "./guard.js";
  */
 export function denyAction(deps: ListenerDeps): Middleware<SlackActionMiddlewareArgs<BlockAction>> {
   const { log } = deps;
-  return async ({ ack, body, client }) => {
-    const started = Date.now();
-    await ack();
-    const guard = await guardClick(deps, body);
-    if (!guard.ok) {
-      if (guard.body && guard.message) await tellClicker(client, guard.body, guard.message, log);
-      return;
-    }
+  return onGuardedClick(deps, async (guard, client, started) => {
     const { request, community } = guard;
     if (request.status !== "pending") {
       await tellClicker(client, guard.body, alreadyText(request), log);
@@ -50,5 +43,5 @@ export function denyAction(deps: ListenerDeps): Middleware<SlackActionMiddleware
       moderator: guard.body.user.id,
       ms: since(started),
     });
-  };
+  });
 }

@@ -1,15 +1,17 @@
+import type { BlockAction as BoltBlockAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
 import * as Communities from "../../../../core/communities.js";
 import type { Community } from "../../../../core/config/schema.js";
 import * as Messages from "../../../../core/messages.js";
 import type { JoinRequest } from "../../../../core/model.js";
 import * as Requests from "../../../../core/requests.js";
+import type { WebClient } from "../../client.js";
 import { requestIdSchema } from "../../ids.js";
 import { type BlockAction, blockActionSchema, teamOf } from "../../payloads.js";
-import type { ListenerDeps } from "../deps.js";
+import { type ListenerDeps, tellClicker } from "../deps.js";
 
-export type Guarded =
-  | { ok: true; body: BlockAction; request: JoinRequest; community: Community }
-  | { ok: false; body: BlockAction | undefined; message: string | undefined };
+export type Allowed = { ok: true; body: BlockAction; request: JoinRequest; community: Community };
+
+export type Guarded = Allowed | { ok: false; body: BlockAction | undefined; message: string | undefined };
 
 /**
  * What Approve and Deny share: the click's payload and request id are validated, the request is
@@ -41,4 +43,24 @@ export async function guardClick(deps: ListenerDeps, raw: unknown): Promise<Guar
     return { ok: false, body, message: Messages.NOT_A_MODERATOR };
   }
   return { ok: true, body, request, community };
+}
+
+/**
+ * A card button's listener: acknowledge at once, guard the click (anyone refused is told so
+ * ephemerally and nothing changes), then act for a moderator.
+ */
+export function onGuardedClick(
+  deps: ListenerDeps,
+  act: (click: Allowed, client: WebClient, started: number) => Promise<void>,
+): Middleware<SlackActionMiddlewareArgs<BoltBlockAction>> {
+  return async ({ ack, body, client }) => {
+    const started = Date.now();
+    await ack();
+    const guard = await guardClick(deps, body);
+    if (!guard.ok) {
+      if (guard.body && guard.message) await tellClicker(client, guard.body, guard.message, deps.log);
+      return;
+    }
+    await act(guard, client, started);
+  };
 }
