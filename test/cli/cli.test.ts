@@ -1,0 +1,88 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../../core/config/load.js";
+import { silentLogger } from "../../core/log.js";
+import * as Requests from "../../core/requests.js";
+import { createDynamoClient, createStore } from "../../core/store/client.js";
+import { ensureTable } from "../../core/store/create-table.js";
+import { slackProfile } from "../support/core.js";
+
+const run = promisify(execFile);
+
+/** The `gatekeeper` command against the run's DynamoDB Local, on a table of its own. */
+async function setup() {
+  const endpoint = inject("dynamodbEndpoint");
+  const table = `gk-cli-${randomBytes(5).toString("hex")}`;
+  const client = createDynamoClient({ endpoint, region: "us-east-1" });
+  await ensureTable(client, table);
+  const config = loadConfig("gatekeeper.example.yaml");
+  const core = { store: createStore(client, table), config, now: () => new Date(), log: silentLogger };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DYNAMODB_ENDPOINT: endpoint,
+    TABLE_NAME: table,
+    GATEKEEPER_CONFIG: "gatekeeper.example.yaml",
+  };
+  const cli = (...args: string[]) =>
+    run(process.execPath, ["bin/gatekeeper.js", ...args], { env }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+  const community = config.communities[0];
+  if (!community) throw new Error("example config");
+  return { core, cli, community };
+}
+
+describe("the gatekeeper command", () => {
+  it("sweep --now expires what is due at that time, once", async () => {
+    const { core, cli, community } = await setup();
+    const outcome = await Requests.submit(core, {
+      community,
+      submissionKey: "cli-1",
+      applicant: { userId: "U0APPL001", name: "Applicant" },
+      answers: { why: "Because." },
+      profile: slackProfile("U0APPL001"),
+    });
+    if (outcome.kind !== "recorded") throw new Error(outcome.kind);
+
+    const now = await cli("sweep");
+    expect(now.code).toBe(0);
+    expect(now.stdout).toContain("Swept: 0 expired, 0 reminded");
+
+    const later = new Date(Date.now() + (community.pendingExpiryDays + 1) * 86_400_000).toISOString();
+    const swept = await cli("sweep", "--now", later);
+    expect(swept.stdout).toContain("Swept: 1 expired");
+    expect((await Requests.get(core, outcome.request.id))?.status).toBe("expired");
+    expect((await cli("sweep", "--now", later)).stdout).toContain("Swept: 0 expired");
+  });
+
+  it("refuses a --now that is not an ISO-8601 date-time, and unknown commands", async () => {
+    const { cli } = await setup();
+    const bad = await cli("sweep", "--now", "tomorrow");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--now must be an ISO-8601 date-time");
+    const unknown = await cli("frobnicate");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+
+  it("block stops a user from applying, unblock lets them again; release frees a member's seat", async () => {
+    const { core, cli, community } = await setup();
+    expect((await cli("block", community.id, "U0SPAM001")).stdout).toContain("U0SPAM001 is blocked");
+    expect(await Requests.precheck(core, community, "U0SPAM001")).toEqual({ reason: "blocked" });
+    await cli("unblock", community.id, "U0SPAM001");
+    expect(await Requests.precheck(core, community, "U0SPAM001")).toBeUndefined();
+
+    expect((await cli("release", community.id, "U0NOBODY1")).code).toBe(1);
+    expect((await cli("block", "no-such-community", "U1")).stderr).toContain(
+      'Unknown community "no-such-community"',
+    );
+  });
+});
