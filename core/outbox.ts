@@ -27,9 +27,13 @@ import { TABLE } from "./store/table.js";
  */
 export const MAX_ATTEMPTS = 8;
 export const LEASE_MS = 60_000;
-/** Retries inside one delivery for short waits (429 with a small Retry-After, a 5xx blip). */
+/**
+ * Retries inside one delivery for short waits (429 with a small Retry-After, a 5xx blip). Longer
+ * waits go back to the table for the sweeper. Bounded so that a request's few entries, run in
+ * order, fit well inside the worker's time limit (core/deployment.ts) even when each one waits.
+ */
 const INLINE_RETRIES = 3;
-const INLINE_MAX_WAIT_MS = 5_000;
+const INLINE_MAX_WAIT_MS = 2_000;
 
 const G1PK = TABLE.indexes.due.partitionKey;
 const G1SK = TABLE.indexes.due.sortKey;
