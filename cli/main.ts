@@ -15,7 +15,8 @@ import { ensureTable } from "../core/store/create-table.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
 import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
-import { startServer } from "./server.js";
+import { runningEndpoint } from "./local/running.js";
+import { DataDirInUseError, startServer } from "./server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = join(ROOT, "gatekeeper.example.yaml");
@@ -66,7 +67,12 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof SettingsError || error instanceof JavaMissingError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof SettingsError ||
+      error instanceof JavaMissingError ||
+      error instanceof DataDirInUseError
+    ) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
@@ -148,11 +154,17 @@ function check(file: string | undefined): number {
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () => Date): Promise<T> {
   const settings = loadSettings();
   const { config } = configFor(settings);
-  const dynamo = settings.dynamodbEndpoint
+  // The running `npm start`'s database if there is one, else an embedded one on the data folder.
+  const running = settings.dynamodbEndpoint
     ? undefined
-    : await startDynamoDbLocal({ dataDir: settings.dataDir });
+    : await runningEndpoint(settings.dataDir, settings.region);
+  if (running) process.stderr.write(`Using the running Gatekeeper's DynamoDB Local at ${running}.\n`);
+  const dynamo =
+    settings.dynamodbEndpoint || running
+      ? undefined
+      : await startDynamoDbLocal({ dataDir: settings.dataDir });
   try {
-    const endpoint = settings.dynamodbEndpoint ?? dynamo?.endpoint;
+    const endpoint = settings.dynamodbEndpoint ?? running ?? dynamo?.endpoint;
     await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
     const runtime = createRuntime(
       { ...settings, dynamodbEndpoint: endpoint },

@@ -14,6 +14,7 @@ import { createSlackHandler } from "../functions/slack.js";
 import { createWorker } from "../functions/worker.js";
 import { BodyTooLargeError, readBody, toFunctionUrlEvent, writeJson, writeResult } from "./http.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./local/dynamodb-local.js";
+import { publishEndpoint, runningEndpoint } from "./local/running.js";
 import { startStreamPoller } from "./local/stream-poller.js";
 
 export interface ServerOptions {
@@ -38,6 +39,11 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/** `npm start` twice on the same data folder: the second would corrupt the first's database. */
+export class DataDirInUseError extends Error {
+  override name = "DataDirInUseError";
+}
+
 type Handler = (
   event: APIGatewayProxyEventV2,
   context?: unknown,
@@ -59,9 +65,17 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     let dynamo: DynamoDbLocal | undefined;
     let endpoint = opts.settings.dynamodbEndpoint;
     if (!endpoint) {
+      const running = await runningEndpoint(opts.settings.dataDir, opts.settings.region);
+      if (running) {
+        throw new DataDirInUseError(
+          `Another Gatekeeper is already running on ${opts.settings.dataDir} (its DynamoDB Local answers at ` +
+            `${running}). Stop it first, or set GATEKEEPER_DATA_DIR to another folder.`,
+        );
+      }
       dynamo = await startDynamoDbLocal({ dataDir: opts.settings.dataDir });
       cleanup.push(() => (dynamo ? dynamo.stop() : Promise.resolve()));
       endpoint = dynamo.endpoint;
+      cleanup.push(await publishEndpoint(opts.settings.dataDir, endpoint));
     }
     const settings: Settings = { ...opts.settings, dynamodbEndpoint: endpoint };
     const client = createDynamoClient({ endpoint, region: settings.region });

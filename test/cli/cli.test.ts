@@ -1,10 +1,15 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
+import { DataDirInUseError, startServer } from "../../cli/server.js";
 import { loadConfig } from "../../core/config/load.js";
 import { silentLogger } from "../../core/log.js";
 import * as Requests from "../../core/requests.js";
+import { settingsFromEnv } from "../../core/settings.js";
 import { createDynamoClient, createStore } from "../../core/store/client.js";
 import { ensureTable } from "../../core/store/create-table.js";
 import { slackProfile } from "../support/core.js";
@@ -84,5 +89,44 @@ describe("the gatekeeper command", () => {
     expect((await cli("block", "no-such-community", "U1")).stderr).toContain(
       'Unknown community "no-such-community"',
     );
+  });
+
+  it("uses the running server's embedded DynamoDB instead of starting a second one on its files", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gk-running-"));
+    const settings = settingsFromEnv({ GATEKEEPER_DATA_DIR: dataDir, TABLE_NAME: "gatekeeper" });
+    const config = loadConfig("gatekeeper.example.yaml");
+    const server = await startServer({
+      settings,
+      config,
+      port: 0,
+      host: "127.0.0.1",
+      log: silentLogger,
+      sweepIntervalMs: false,
+    });
+    try {
+      expect(server.embeddedDynamoDb).toBe(true);
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GATEKEEPER_DATA_DIR: dataDir,
+        GATEKEEPER_CONFIG: "gatekeeper.example.yaml",
+      };
+      const { stdout, stderr } = await run(process.execPath, ["bin/gatekeeper.js", "sweep"], { env });
+      expect(stderr).toContain(`Using the running Gatekeeper's DynamoDB Local at ${server.dynamodbEndpoint}`);
+      expect(stdout).toContain("Swept: 0 expired");
+      await expect(
+        startServer({
+          settings,
+          config,
+          port: 0,
+          host: "127.0.0.1",
+          log: silentLogger,
+          sweepIntervalMs: false,
+        }),
+      ).rejects.toThrow(DataDirInUseError);
+    } finally {
+      await server.close();
+    }
+    expect(existsSync(join(dataDir, "dynamodb-endpoint"))).toBe(false);
   });
 });
