@@ -15,7 +15,10 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** Statuses that hold the applicant's one open request per community. */
 export const OPEN_STATUSES: readonly RequestStatus[] = ["pending", "waitlisted"];
 
-/** Legal transitions; everything else is refused by the store's conditions. */
+/**
+ * Legal transitions. `transition()` in requests.ts refuses to build any other; the store's
+ * condition on the status being left makes each one happen at most once.
+ */
 export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   pending: ["approved", "waitlisted", "denied", "withdrawn", "expired"],
   waitlisted: ["approved", "withdrawn"],

@@ -16,6 +16,7 @@ import {
   keys,
   type RequestStatus,
   SYSTEM,
+  TRANSITIONS,
   ticketKey,
 } from "./model.js";
 import { auditPut, effectPuts } from "./outbox-items.js";
@@ -487,6 +488,8 @@ export function transition(
   to: RequestStatus,
   fields: TransitionFields,
 ): TransactItem {
+  if (!TRANSITIONS[from].includes(to))
+    throw new Error(`illegal transition ${from} → ${to} for ${request.id}`);
   const { index, ...rest } = fields;
   const values: Record<string, unknown> = {
     ":from": from,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { type Community, configSchema, type GatekeeperConfig } from "./schema.js";
+import { configSchema, type GatekeeperConfig } from "./schema.js";
 
 export interface ConfigProblem {
   /** Dotted path into the file, e.g. `communities[0].rules.minProfileScore`. */
@@ -89,18 +89,4 @@ export function loadConfig(file: string): GatekeeperConfig {
     ]);
   }
   return parseConfig(text, file);
-}
-
-/** Looks up a community by id. */
-export function findCommunity(config: GatekeeperConfig, id: string): Community | undefined {
-  return config.communities.find((c) => c.id === id);
-}
-
-/** The communities of one Slack workspace or Discord guild. */
-export function communitiesIn(
-  config: GatekeeperConfig,
-  platform: Community["platform"],
-  workspace: string,
-): Community[] {
-  return config.communities.filter((c) => c.platform === platform && c.workspace === workspace);
 }
