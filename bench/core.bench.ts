@@ -6,7 +6,7 @@ import type { EffectState, PlatformEffects } from "../core/effects.js";
 import { silentLogger } from "../core/log.js";
 import * as Requests from "../core/requests.js";
 import { settingsFromEnv } from "../core/settings.js";
-import { configOf, slackCommunity } from "../test/support/core.js";
+import { configOf, decideAs, slackCommunity } from "../test/support/core.js";
 import { ROUNDS, row, table, timed } from "./stats.js";
 
 /** The core against DynamoDB Local: what one request costs, and how contention behaves. */
@@ -68,9 +68,7 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
       const [request, ms] = await timed(() => submit(core, 0, `U${i}`));
       recordedAt.set(request.id, performance.now());
       submits.push(ms);
-      const [, dms] = await timed(() =>
-        Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" }),
-      );
+      const [, dms] = await timed(() => decideAs(core, MOD, { requestId: request.id, outcome: "approve" }));
       decides.push(dms);
     }
     rows.push(row("submit: 3 reads in parallel + 1 transaction", submits));
@@ -82,7 +80,7 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
       const [outcomes, ms] = await timed(() =>
         Promise.all(
           Array.from({ length: 50 }, () =>
-            Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" }),
+            decideAs(core, MOD, { requestId: request.id, outcome: "approve" }),
           ),
         ),
       );
@@ -93,9 +91,7 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
 
     const tight = await Promise.all(Array.from({ length: 100 }, (_, i) => submit(core, 1, `T${i}`)));
     const [, admitMs] = await timed(() =>
-      Promise.all(
-        tight.map((r) => Requests.decide(core, { requestId: r.id, moderator: MOD, outcome: "approve" })),
-      ),
+      Promise.all(tight.map((r) => decideAs(core, MOD, { requestId: r.id, outcome: "approve" }))),
     );
     rows.push(row("100 concurrent approvals into 10 seats, all answered", [admitMs]));
 

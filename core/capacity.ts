@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Community } from "./config/schema.js";
-import { type Core, type TransactItem, transact } from "./context.js";
+import type { Core } from "./context.js";
 import {
   communityMetaSchema,
   type JoinRequest,
@@ -9,9 +9,17 @@ import {
   SYSTEM,
   ticketKey,
 } from "./model.js";
-import { auditPut, effectPuts } from "./outbox-items.js";
-import { admitStanding, transition } from "./requests.js";
+import {
+  admitStanding,
+  auditPut,
+  effectPuts,
+  endMembership,
+  freeSeat,
+  takeSeat,
+  transition,
+} from "./store/items.js";
 import { TABLE } from "./store/table.js";
+import { transact } from "./store/transact.js";
 
 /**
  * Seats and the waitlist. Seats are a counter on the community's META item; taking one is a
@@ -33,20 +41,6 @@ export async function seats(core: Core, community: Community): Promise<Seats> {
     new GetCommand({ TableName: core.store.table, Key: keys.meta(community.id), ConsistentRead: true }),
   );
   return { used: communityMetaSchema.parse(Item ?? {}).seatsUsed, capacity: community.capacity };
-}
-
-/** The transaction item that takes one seat, failing its condition when none is free. */
-export function takeSeat(core: Core, community: Community): TransactItem {
-  const capped = community.capacity !== undefined;
-  return {
-    Update: {
-      TableName: core.store.table,
-      Key: keys.meta(community.id),
-      UpdateExpression: "SET seatsUsed = if_not_exists(seatsUsed, :zero) + :one",
-      ...(capped ? { ConditionExpression: "attribute_not_exists(seatsUsed) OR seatsUsed < :cap" } : {}),
-      ExpressionAttributeValues: { ":zero": 0, ":one": 1, ...(capped ? { ":cap": community.capacity } : {}) },
-    },
-  };
 }
 
 /** The next waitlist ticket (atomic, strictly increasing). */
@@ -103,7 +97,7 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
     const [head] = await waitlist(core, community, 1);
     if (!head) break;
     const at = core.now().toISOString();
-    const result = await transact(core, [
+    const result = await transact(core.store, [
       transition(core, head, "waitlisted", "approved", { admittedAt: at }),
       takeSeat(core, community),
       admitStanding(core, head, at),
@@ -133,25 +127,9 @@ export async function leave(
   community: Community,
   userId: string,
 ): Promise<{ left: boolean; admitted: JoinRequest[] }> {
-  const result = await transact(core, [
-    {
-      Update: {
-        TableName: core.store.table,
-        Key: keys.applicant(community.id, userId),
-        UpdateExpression: "SET leftAt = :now REMOVE memberSince, membershipRequestId",
-        ConditionExpression: "attribute_exists(memberSince)",
-        ExpressionAttributeValues: { ":now": core.now().toISOString() },
-      },
-    },
-    {
-      Update: {
-        TableName: core.store.table,
-        Key: keys.meta(community.id),
-        UpdateExpression: "SET seatsUsed = seatsUsed - :one",
-        ConditionExpression: "seatsUsed > :zero",
-        ExpressionAttributeValues: { ":one": 1, ":zero": 0 },
-      },
-    },
+  const result = await transact(core.store, [
+    endMembership(core, community, userId),
+    freeSeat(core, community),
   ]);
   if (!result.ok) return { left: false, admitted: [] };
   return { left: true, admitted: await promote(core, community) };

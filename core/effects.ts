@@ -1,21 +1,29 @@
+import { z } from "zod";
 import type { Community } from "./config/schema.js";
 import type { JoinRequest, MessageRef } from "./model.js";
 
 /**
  * The port between the core and the chat platforms: the side effects a state change asks for.
  * `bots/slack` and `bots/discord` implement it; the outbox worker calls it, driven by the table's stream.
+ *
+ * The effect kinds are one zod schema (stored in outbox entries and read back through it); the
+ * TypeScript types are inferred from it. Adding a kind touches this schema, the performer
+ * (`core/outbox.ts`) and the adapters' effects.
  */
 
 /** Why the applicant is being told something. */
-export type NoticeKind = "approved" | "waitlisted" | "admitted" | "denied" | "expired";
+export const NOTICE_KINDS = ["approved", "waitlisted", "admitted", "denied", "expired"] as const;
+export const noticeKindSchema = z.enum(NOTICE_KINDS);
+export type NoticeKind = z.infer<typeof noticeKindSchema>;
 
-export type EffectSpec =
-  | { kind: "card.post" }
-  | { kind: "card.update" }
-  | { kind: "notice"; notice: NoticeKind }
-  | { kind: "grant" }
-  | { kind: "remind" };
-
+export const effectSpecSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("card.post") }),
+  z.object({ kind: z.literal("card.update") }),
+  z.object({ kind: z.literal("notice"), notice: noticeKindSchema }),
+  z.object({ kind: z.literal("grant") }),
+  z.object({ kind: z.literal("remind") }),
+]);
+export type EffectSpec = z.infer<typeof effectSpecSchema>;
 export type EffectKind = EffectSpec["kind"];
 
 /** Everything a card, notice or grant needs, read fresh from the table when the effect runs. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { platformSchema } from "./platform.js";
 import { profileSchema } from "./profile.js";
 
 /** The states of a join request. `waitlisted` is approved but waiting for a seat. */
@@ -40,6 +41,8 @@ export const ruleResultSchema = z.object({
   rule: z.string(),
   label: z.string(),
   passed: z.boolean(),
+  /** Absent on requests recorded before unchecked rules were told apart: they were checked. */
+  checked: z.boolean().default(true),
   detail: z.string(),
 });
 
@@ -59,7 +62,7 @@ export type MessageRef = z.infer<typeof messageRefSchema>;
 export const joinRequestSchema = z.object({
   id: z.string(),
   communityId: z.string(),
-  platform: z.enum(["slack", "discord"]),
+  platform: platformSchema,
   workspace: z.string(),
   applicant: z.object({ userId: z.string(), name: z.string() }),
   answers: z.array(z.object({ id: z.string(), label: z.string(), value: z.string() })),

@@ -2,19 +2,21 @@ import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
-import type { Platform } from "./config/schema.js";
-import { type Core, names, sleep, transact } from "./context.js";
+import type { Core } from "./context.js";
 import {
   type EffectSpec,
   type EffectState,
+  effectSpecSchema,
   PermanentEffectError,
   type PlatformEffects,
   RetryableEffectError,
 } from "./effects.js";
 import { keys } from "./model.js";
-import { effectPuts } from "./outbox-items.js";
+import { type Platform, platformSchema } from "./platform.js";
 import * as Requests from "./requests.js";
+import { effectPuts } from "./store/items.js";
 import { TABLE } from "./store/table.js";
+import { names, sleep, transact } from "./store/transact.js";
 
 /**
  * The outbox: side effects recorded with the state change that caused them, performed after
@@ -38,17 +40,6 @@ const INLINE_MAX_WAIT_MS = 2_000;
 const G1PK = TABLE.indexes.due.partitionKey;
 const G1SK = TABLE.indexes.due.sortKey;
 
-const effectSpecSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("card.post") }),
-  z.object({ kind: z.literal("card.update") }),
-  z.object({
-    kind: z.literal("notice"),
-    notice: z.enum(["approved", "waitlisted", "admitted", "denied", "expired"]),
-  }),
-  z.object({ kind: z.literal("grant") }),
-  z.object({ kind: z.literal("remind") }),
-]);
-
 export const effectItemSchema = z.object({
   pk: z.string(),
   sk: z.string(),
@@ -57,7 +48,7 @@ export const effectItemSchema = z.object({
   spec: effectSpecSchema,
   requestId: z.string(),
   communityId: z.string(),
-  platform: z.enum(["slack", "discord"]),
+  platform: platformSchema,
   status: z.enum(["pending", "running", "retry", "done", "failed", "dead"]),
   attempts: z.number().int(),
   createdAt: z.string(),
@@ -301,13 +292,16 @@ async function reportIssue(core: Core, effect: EffectItem, issue: string): Promi
   const request = await Requests.get(core, effect.requestId);
   if (!request || (request.issues ?? []).includes(issue)) return;
   const isCardEffect = effect.spec.kind === "card.post" || effect.spec.kind === "card.update";
-  await transact(core, [
+  await transact(core.store, [
     {
-      Update: {
-        TableName: core.store.table,
-        Key: keys.request(effect.requestId),
-        UpdateExpression: "SET issues = list_append(if_not_exists(issues, :empty), :issue)",
-        ExpressionAttributeValues: { ":empty": [], ":issue": [issue] },
+      label: "request",
+      item: {
+        Update: {
+          TableName: core.store.table,
+          Key: keys.request(effect.requestId),
+          UpdateExpression: "SET issues = list_append(if_not_exists(issues, :empty), :issue)",
+          ExpressionAttributeValues: { ":empty": [], ":issue": [issue] },
+        },
       },
     },
     // A broken card cannot show its own problem; the dead-letter index and the log do.

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { failureAnswer, handleInteraction } from "../bots/discord/handlers.js";
 import { type Interaction, interactionSchema } from "../bots/discord/interaction.js";
+import { failureAnswer, handleInteraction } from "../bots/discord/interactions/router.js";
 import { discordPublicKey, verifyDiscordRequest } from "../bots/discord/verify.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 

@@ -9,7 +9,7 @@ import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
 import { settingsFromEnv } from "../../core/settings.js";
 import { createWorker } from "../../functions/worker.js";
-import { communityOf, configOf, slackCommunity, slackProfile } from "../support/core.js";
+import { communityOf, configOf, decideAs, slackCommunity, slackProfile } from "../support/core.js";
 import { eventually, recordingEffects } from "../support/recording-effects.js";
 
 const config = configOf(slackCommunity({ capacity: 10 }));
@@ -71,11 +71,14 @@ describe("the local server", () => {
     if (outcome.kind !== "recorded") throw new Error(outcome.kind);
     const id = outcome.request.id;
     await eventually(async () => expect((await Requests.get(core, id))?.card).toBeDefined());
-    await Requests.decide(core, {
-      requestId: id,
-      moderator: { kind: "user", id: "U0MOD1" },
-      outcome: "approve",
-    });
+    await decideAs(
+      core,
+      { kind: "user", id: "U0MOD1" },
+      {
+        requestId: id,
+        outcome: "approve",
+      },
+    );
     await eventually(async () =>
       expect((await Outbox.entriesOf(core, id)).every((e) => e.status === "done")).toBe(true),
     );

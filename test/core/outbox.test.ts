@@ -4,13 +4,14 @@ import type { Core } from "../../core/context.js";
 import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 import { keys } from "../../core/model.js";
 import * as Outbox from "../../core/outbox.js";
-import { STREAM_GRACE_MS } from "../../core/outbox-items.js";
 import * as Requests from "../../core/requests.js";
+import { STREAM_GRACE_MS } from "../../core/store/items.js";
 import { sweep } from "../../core/sweep.js";
 import {
   communityOf,
   configOf,
   createTestCore,
+  decideAs,
   slackCommunity,
   slackProfile,
   testClock,
@@ -90,7 +91,7 @@ describe("the outbox", () => {
     const { clock, core, fake, submit, performers } = await setup();
     const request = await submit();
     await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "approve" });
     const failing = Array.from({ length: 3 * Outbox.MAX_ATTEMPTS }, () => new Error("socket hang up"));
     fake.failNext("grant", ...failing);
     let result = await Outbox.run(core, performers, { requestId: request.id, name: "grant" });
@@ -116,7 +117,7 @@ describe("the outbox", () => {
     const { core, fake, submit, performers } = await setup();
     const request = await submit();
     await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "deny", reason: "no" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "deny", reason: "no" });
     fake.failNext(
       "notify",
       new PermanentEffectError("403 50007", "Could not DM the applicant: their DMs are closed"),
@@ -147,7 +148,7 @@ describe("the outbox", () => {
   it("waits for the card before updating it", async () => {
     const { core, fake, submit, performers } = await setup();
     const request = await submit();
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "approve" });
     const pending = Outbox.run(core, performers, { requestId: request.id, name: "card.update#approved" });
     expect(await pending).toBe("retry");
     expect(fake.count("updateCard")).toBe(0);
@@ -221,7 +222,7 @@ describe("the sweep", () => {
   it("admits from the waitlist when capacity grows", async () => {
     const { core, submit, performers } = await setup({ capacity: 0 });
     const request = await submit();
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "approve" });
     expect((await Requests.get(core, request.id))?.status).toBe("waitlisted");
     const grown = { ...core, config: configOf(slackCommunity({ capacity: 1 })) };
     expect(await sweep(grown, performers)).toMatchObject({ admitted: 1 });

@@ -10,6 +10,7 @@ import {
   communityOf,
   configOf,
   createTestCore,
+  decideAs,
   slackCommunity,
   slackProfile,
   testClock,
@@ -218,9 +219,8 @@ describe("deciding", () => {
     const core = await createTestCore(config);
     const community = communityOf(config);
     const request = await recorded(core, community, "U1");
-    const outcome = await Requests.decide(core, {
+    const outcome = await decideAs(core, MOD, {
       requestId: request.id,
-      moderator: MOD,
       outcome: "approve",
     });
     expect(outcome).toMatchObject({
@@ -247,9 +247,8 @@ describe("deciding", () => {
     const core = await createTestCore(config, clock.now);
     const community = communityOf(config);
     const request = await recorded(core, community, "U1");
-    const outcome = await Requests.decide(core, {
+    const outcome = await decideAs(core, MOD, {
       requestId: request.id,
-      moderator: MOD,
       outcome: "deny",
       reason: " Not a fit ",
     });
@@ -273,14 +272,17 @@ describe("deciding", () => {
     const config = configOf(slackCommunity());
     const core = await createTestCore(config);
     const request = await recorded(core, communityOf(config), "U1");
-    const outcome = await Requests.decide(core, {
-      requestId: request.id,
-      moderator: { kind: "user", id: "U1" },
-      outcome: "approve",
-    });
+    const outcome = await decideAs(
+      core,
+      { kind: "user", id: "U1" },
+      {
+        requestId: request.id,
+        outcome: "approve",
+      },
+    );
     expect(outcome).toEqual({ kind: "forbidden" });
     expect((await Requests.get(core, request.id))?.status).toBe("pending");
-    expect(await Requests.decide(core, { requestId: "rnope", moderator: MOD, outcome: "approve" })).toEqual({
+    expect(await decideAs(core, MOD, { requestId: "rnope", outcome: "approve" })).toEqual({
       kind: "not-found",
     });
   });
@@ -290,10 +292,8 @@ describe("deciding", () => {
     const core = await createTestCore(config);
     const community = communityOf(config);
     const denied = await recorded(core, community, "U1");
-    await Requests.decide(core, { requestId: denied.id, moderator: MOD, outcome: "deny" });
-    expect(
-      await Requests.decide(core, { requestId: denied.id, moderator: MOD2, outcome: "approve" }),
-    ).toMatchObject({
+    await decideAs(core, MOD, { requestId: denied.id, outcome: "deny" });
+    expect(await decideAs(core, MOD2, { requestId: denied.id, outcome: "approve" })).toMatchObject({
       kind: "already",
       request: { status: "denied", decision: { by: MOD } },
     });
@@ -303,18 +303,14 @@ describe("deciding", () => {
       request: { status: "withdrawn" },
     });
     expect(await Requests.withdraw(core, community, "U2")).toEqual({ kind: "nothing" });
-    expect(
-      await Requests.decide(core, { requestId: withdrawn.id, moderator: MOD, outcome: "approve" }),
-    ).toMatchObject({
+    expect(await decideAs(core, MOD, { requestId: withdrawn.id, outcome: "approve" })).toMatchObject({
       kind: "already",
       request: { status: "withdrawn" },
     });
     const expired = await recorded(core, community, "U3");
     expect(await Requests.expire(core, expired)).toBe(true);
     expect(await Requests.expire(core, expired)).toBe(false);
-    expect(
-      await Requests.decide(core, { requestId: expired.id, moderator: MOD, outcome: "deny" }),
-    ).toMatchObject({
+    expect(await decideAs(core, MOD, { requestId: expired.id, outcome: "deny" })).toMatchObject({
       kind: "already",
       request: { status: "expired" },
     });
@@ -329,9 +325,8 @@ describe("deciding", () => {
     const request = await recorded(core, communityOf(config), "U1");
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        Requests.decide(core, {
+        decideAs(core, i % 2 ? MOD : MOD2, {
           requestId: request.id,
-          moderator: i % 2 ? MOD : MOD2,
           outcome: i % 3 ? "approve" : "deny",
           reason: `reason ${i}`,
         }),
@@ -357,7 +352,7 @@ describe("deciding", () => {
       Array.from({ length: 100 }, (_, i) => recorded(core, community, `U${100 + i}`)),
     );
     const outcomes = await Promise.all(
-      requests.map((r) => Requests.decide(core, { requestId: r.id, moderator: MOD, outcome: "approve" })),
+      requests.map((r) => decideAs(core, MOD, { requestId: r.id, outcome: "approve" })),
     );
     expect(outcomes.every((o) => o.kind === "decided")).toBe(true);
     const after = await Promise.all(requests.map((r) => Requests.get(core, r.id)));
@@ -386,8 +381,8 @@ describe("deciding", () => {
     for (const community of config.communities) {
       const a = await recorded(core, community, "U1");
       const b = await recorded(core, community, "U2");
-      await Requests.decide(core, { requestId: a.id, moderator: MOD, outcome: "approve" });
-      const second = await Requests.decide(core, { requestId: b.id, moderator: MOD, outcome: "approve" });
+      await decideAs(core, MOD, { requestId: a.id, outcome: "approve" });
+      const second = await decideAs(core, MOD, { requestId: b.id, outcome: "approve" });
       if (community.whenFull === "waitlist") {
         expect(second).toMatchObject({ kind: "decided", request: { status: "waitlisted" } });
         expect(await effectNames(core, b.id)).toEqual([
@@ -410,7 +405,7 @@ describe("seats and the waitlist", () => {
     const requests: JoinRequest[] = [];
     for (const user of ["U1", "U2", "U3", "U4", "U5"]) {
       const r = await recorded(core, community, user);
-      await Requests.decide(core, { requestId: r.id, moderator: MOD, outcome: "approve" });
+      await decideAs(core, MOD, { requestId: r.id, outcome: "approve" });
       requests.push(r);
     }
     expect(await Capacity.promote(core, community)).toEqual([]);
@@ -444,7 +439,7 @@ describe("seats and the waitlist", () => {
     const [a, b] = config.communities;
     if (!a || !b) throw new Error("config");
     const ra = await recorded(core, a, "U1");
-    await Requests.decide(core, { requestId: ra.id, moderator: MOD, outcome: "approve" });
+    await decideAs(core, MOD, { requestId: ra.id, outcome: "approve" });
     await recorded(core, b, "U1");
     const list = await Requests.listForApplicant(core, "slack", "T0TEST", "U1");
     expect(list.map((l) => [l.request.communityId, l.request.status, l.waitlistPosition]).sort()).toEqual([

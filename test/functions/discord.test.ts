@@ -438,7 +438,7 @@ describe("the Discord interactions endpoint", () => {
     expect(reasonInput?.value).toBe(
       "Profile photo: no profile photo; Display name: no display name; Account age: 5 days old (needs 30)",
     );
-    expect(opened.json.data?.components?.[0]?.label).toBe("Reason (the applicant will see it)");
+    expect(opened.json.data?.components?.[0]?.label).toBe("Reason (sent to the applicant)");
 
     const reason = "Please add a profile photo and a display name, then apply again.";
     const denied = await h.post(
@@ -518,7 +518,7 @@ describe("the Discord interactions endpoint", () => {
       "/apply-status (none)",
       commandInteraction({ ...base(applicant), name: "apply-status" }),
     );
-    expect(empty.json.data?.content).toContain("no join requests");
+    expect(empty.json.data?.content).toContain("You have no requests");
 
     const { request } = await applyTo(applicant, "makers", { "q:why": "Status test.", note: "" });
     const card = await cardOf(request.id);

@@ -3,6 +3,8 @@ import type { Community, GatekeeperConfig } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
 import { silentLogger } from "../../core/log.js";
 import type { Profile } from "../../core/profile.js";
+import * as Requests from "../../core/requests.js";
+import { type DecideOutcome, decide } from "../../core/usecases/decide.js";
 import { createTestStore, type TestStore } from "./dynamo.js";
 
 /** A mutable clock for tests that move time. */
@@ -83,4 +85,28 @@ export function slackProfile(userId: string, overrides: Partial<Profile> = {}): 
     isGuest: false,
     ...overrides,
   };
+}
+
+/**
+ * A moderator's decision through the decide use case, from the request's own platform and
+ * workspace (so the test states only who decides).
+ */
+export async function decideAs(
+  core: Core,
+  moderator: { kind?: "user"; id: string; name?: string | undefined },
+  input: { requestId: string; outcome: "approve" | "deny"; reason?: string | undefined },
+  roles: readonly string[] = [],
+): Promise<DecideOutcome> {
+  const request = await Requests.get(core, input.requestId);
+  return decide(
+    core,
+    {
+      platform: request?.platform ?? "slack",
+      workspace: request?.workspace ?? "",
+      userId: moderator.id,
+      name: moderator.name,
+      roles,
+    },
+    input,
+  );
 }

@@ -1,7 +1,9 @@
 import type { Core } from "../../../core/context.js";
 import type { Logger } from "../../../core/log.js";
+import type { Text } from "../../../core/text.js";
 import type { WebClient } from "../client.js";
 import type { BlockAction } from "../payloads.js";
+import { toMrkdwn } from "../render.js";
 
 /** What every listener gets: the core, a logger and the profile client (`users.info`). */
 export interface ListenerDeps {
@@ -17,7 +19,7 @@ export interface ListenerDeps {
 export async function tellClicker(
   client: WebClient,
   body: BlockAction,
-  text: string,
+  message: Text,
   log: Logger,
 ): Promise<void> {
   const channel = body.channel?.id ?? body.container?.channel_id;
@@ -26,7 +28,7 @@ export async function tellClicker(
     return;
   }
   try {
-    await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    await client.chat.postEphemeral({ channel, user: body.user.id, text: toMrkdwn(message) });
   } catch (error) {
     log.warn("slack chat.postEphemeral failed", { channel, user: body.user.id, error });
   }

@@ -6,7 +6,14 @@ import { silentLogger } from "../../../core/log.js";
 import * as Outbox from "../../../core/outbox.js";
 import * as Requests from "../../../core/requests.js";
 import type { SlackSettings } from "../../../core/settings.js";
-import { communityOf, configOf, createTestCore, slackCommunity, slackProfile } from "../../support/core.js";
+import {
+  communityOf,
+  configOf,
+  createTestCore,
+  decideAs,
+  slackCommunity,
+  slackProfile,
+} from "../../support/core.js";
 import { type FakeSlack, startFakeSlack } from "../../support/fake-slack.js";
 import { liveSyntax, textsOf } from "../../support/slack-inspect.js";
 
@@ -202,12 +209,15 @@ describe("Slack effects in the outbox", () => {
     const { core, request } = await recorded();
     const performers = { slack: effects() };
     expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("done");
-    const decided = await Requests.decide(core, {
-      requestId: request.id,
-      moderator: { kind: "user", id: "U0MOD1" },
-      outcome: "deny",
-      reason: "no",
-    });
+    const decided = await decideAs(
+      core,
+      { kind: "user", id: "U0MOD1" },
+      {
+        requestId: request.id,
+        outcome: "deny",
+        reason: "no",
+      },
+    );
     expect(decided.kind).toBe("decided");
     fake.failNext("chat.postMessage", { error: "cannot_dm_bot" });
     expect(await Outbox.run(core, performers, { requestId: request.id, name: "notice.denied" })).toBe(
