@@ -9,12 +9,14 @@ import {
   SYSTEM,
   ticketKey,
 } from "./model.js";
+import { ADMITTED_DELTA } from "./stats.js";
 import {
   admitStanding,
   auditPut,
   effectPuts,
   endMembership,
   freeSeat,
+  statsAdd,
   takeSeat,
   transition,
 } from "./store/items.js";
@@ -114,6 +116,7 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
         from: "waitlisted",
         to: "approved",
       }),
+      statsAdd(core, head, ADMITTED_DELTA),
     ]);
     if (result.ok) admitted.push({ ...head, status: "approved", admittedAt: at });
     // On a failed condition the head was withdrawn or the seat taken meanwhile: look again.

@@ -89,6 +89,7 @@ export function cardModel(state: EffectState): CardModel {
 }
 
 function by(actor: Actor): Inline[] {
+  if (actor.kind === "operator") return [`by ${actor.name ?? "an operator"}`];
   return actor.kind === "system" ? ["automatically"] : ["by ", { user: actor.id, name: actor.name }];
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Community } from "./config/schema.js";
 import type { JoinRequest, MessageRef } from "./model.js";
+import type { BulkDelivery, DigestPost, HomeView } from "./views.js";
 
 /**
  * The port between the core and the chat platforms: the side effects a state change asks for.
@@ -22,7 +23,18 @@ export const effectSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("notice"), notice: noticeKindSchema }),
   z.object({ kind: z.literal("grant") }),
   z.object({ kind: z.literal("remind") }),
+  // Tasks: work that belongs to no single request (core/tasks.ts); their entries live under a task id.
+  /** Republish the moderators' queue views of a community (Slack App Home). */
+  z.object({ kind: z.literal("queue.refresh") }),
+  /** Run a recorded bulk decision and report it to the moderator who asked. */
+  z.object({ kind: z.literal("bulk.run") }),
+  /** Post the weekly digest with its chart to the review channel. */
+  z.object({ kind: z.literal("digest.post"), week: z.string() }),
 ]);
+export const TASK_KINDS = ["queue.refresh", "bulk.run", "digest.post"] as const;
+export type TaskSpec = Extract<EffectSpec, { kind: (typeof TASK_KINDS)[number] }>;
+export const isTask = (spec: EffectSpec): spec is TaskSpec =>
+  (TASK_KINDS as readonly string[]).includes(spec.kind);
 export type EffectSpec = z.infer<typeof effectSpecSchema>;
 export type EffectKind = EffectSpec["kind"];
 
@@ -46,6 +58,15 @@ export interface PlatformEffects {
   grant(state: EffectState): Promise<void>;
   /** Reminds moderators of a request that has been pending a while. */
   remind(state: EffectState): Promise<void>;
+  /**
+   * Moderator surfaces (optional: a platform without one skips the task). Slack: publish a user's
+   * App Home from the view model the core built.
+   */
+  publishHome?(view: HomeView): Promise<void>;
+  /** Tells the moderator who asked for a bulk decision what it did (and shows the queue again). */
+  reportBulk?(report: BulkDelivery): Promise<void>;
+  /** Posts the weekly digest: a short summary and the chart (PNG) to the review channel. */
+  postDigest?(digest: DigestPost): Promise<void>;
 }
 
 /** A failure worth retrying later (rate limit, 5xx, network). */

@@ -7,6 +7,7 @@ import {
   type EffectSpec,
   type EffectState,
   effectSpecSchema,
+  isTask,
   PermanentEffectError,
   type PlatformEffects,
   RetryableEffectError,
@@ -17,6 +18,7 @@ import * as Requests from "./requests.js";
 import { effectPuts } from "./store/items.js";
 import { TABLE } from "./store/table.js";
 import { names, sleep, transact } from "./store/transact.js";
+import * as Tasks from "./tasks.js";
 
 /**
  * The outbox: side effects recorded with the state change that caused them, performed after
@@ -102,6 +104,13 @@ export async function run(
 }
 
 async function perform(core: Core, performer: PlatformEffects, effect: EffectItem): Promise<void> {
+  if (isTask(effect.spec)) {
+    return Tasks.perform(core, performer, {
+      taskId: effect.requestId,
+      communityId: effect.communityId,
+      spec: effect.spec,
+    });
+  }
   const state = await loadState(core, effect.requestId);
   const spec: EffectSpec = effect.spec;
   switch (spec.kind) {
@@ -284,6 +293,12 @@ function describe(effect: EffectItem): string {
       return "Granting access";
     case "remind":
       return "Reminding moderators";
+    case "queue.refresh":
+      return "Refreshing the moderators' queue";
+    case "bulk.run":
+      return "Running a bulk decision";
+    case "digest.post":
+      return "Posting the weekly digest";
   }
 }
 

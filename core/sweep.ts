@@ -1,6 +1,7 @@
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Core } from "./context.js";
+import * as Digest from "./digest.js";
 import * as Outbox from "./outbox.js";
 import * as Requests from "./requests.js";
 
@@ -10,6 +11,8 @@ export interface SweepReport {
   expired: number;
   reminded: number;
   admitted: number;
+  /** Communities whose weekly digest this pass scheduled. */
+  digests: string[];
   effects: Record<Outbox.RunResult, number>;
   deadLetters: Outbox.EffectItem[];
 }
@@ -17,7 +20,8 @@ export interface SweepReport {
 /**
  * One pass of the scheduled work: expire pending requests past their community's expiry,
  * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
- * and re-drive outbox entries that are due. Idempotent: running it twice does nothing twice.
+ * schedule the weekly digest when its time has come (once per week), and re-drive outbox entries
+ * that are due. Idempotent: running it twice does nothing twice.
  */
 export async function sweep(core: Core, performers: Outbox.Performers): Promise<SweepReport> {
   const now = core.now();
@@ -25,6 +29,7 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
     expired: 0,
     reminded: 0,
     admitted: 0,
+    digests: [],
     effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
     deadLetters: [],
   };
@@ -43,6 +48,7 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
   for (const community of core.config.communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
+  report.digests = await Digest.schedule(core);
   report.effects = await Outbox.redriveDue(core, performers);
   report.deadLetters = await Outbox.deadLetters(core);
   core.log.info("sweep done", {

@@ -18,7 +18,11 @@ export type Label =
   /** Outbox entries: side effects of the change. */
   | "outbox"
   /** The audit trail. */
-  | "audit";
+  | "audit"
+  /** Insights counters (core/stats.ts): unconditional ADDs, never a failed condition. */
+  | "stats"
+  /** A task record (bulk job, digest marker): created once. */
+  | "task";
 
 export interface Labelled {
   label: Label;

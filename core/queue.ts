@@ -1,0 +1,175 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import type { Core } from "./context.js";
+import { actorSchema, type JoinRequest, joinRequestSchema, keys, type MessageRef } from "./model.js";
+import { TABLE } from "./store/table.js";
+
+/**
+ * The moderators' queue: pending requests, oldest first, read from the `PENDING` partition of
+ * gsi1 (pending requests by age; the sweeper reads the same one). One query, filtered to the
+ * communities asked for; what a queue item shows is computed here, once, for every surface (Slack
+ * App Home, Discord `/apply-queue`, bulk decisions, the CLI).
+ */
+
+export const QUEUE_FILTERS = ["all", "passing", "flagged", "waiting"] as const;
+export type QueueFilter = (typeof QUEUE_FILTERS)[number];
+export const queueFilterSchema = z.enum(QUEUE_FILTERS);
+
+/** Items per page, on every surface (a Discord select holds at most 25 options). */
+export const PAGE_SIZE = 20;
+/** The most pending requests read for one queue; older ones than these wait for the next page of work. */
+export const QUEUE_READ_MAX = 1000;
+
+export interface QueueItem {
+  requestId: string;
+  communityId: string;
+  applicant: { userId: string; name: string };
+  createdAt: string;
+  /** How long it has waited, at the time the queue was read. */
+  waitedMs: number;
+  score: number;
+  /** Every rule passed (and could be checked). */
+  passesAll: boolean;
+  rules: { passed: string[]; failed: string[]; unchecked: string[] };
+  /** Moderator tools (claim, interview), when the request carries them. */
+  claimedBy: { id: string; name: string | undefined } | undefined;
+  interview: { state: "waiting" | "replied" | "no-reply"; since: string | undefined } | undefined;
+  card: MessageRef | undefined;
+}
+
+/**
+ * Claim and interview state as other features record them on the request (optional fields the
+ * request schema does not know): `claim: { by: Actor, at, until? }` (or `claimedBy: Actor`) and
+ * `interview: { state, since? | askedAt? | repliedAt? }`. Read leniently: whatever does not match
+ * is simply not shown.
+ */
+const extrasSchema = z.object({
+  claim: z
+    .object({ by: actorSchema.partial({ kind: true }), until: z.string().optional() })
+    .optional()
+    .catch(undefined),
+  claimedBy: actorSchema.partial({ kind: true }).optional().catch(undefined),
+  interview: z
+    .object({
+      state: z.string().optional(),
+      since: z.string().optional(),
+      askedAt: z.string().optional(),
+      repliedAt: z.string().optional(),
+    })
+    .optional()
+    .catch(undefined),
+});
+
+export function queueItem(request: JoinRequest, raw: Record<string, unknown>, now: Date): QueueItem {
+  const extras = extrasSchema.safeParse(raw);
+  const e = extras.success ? extras.data : {};
+  const claimLive = e.claim && (!e.claim.until || e.claim.until > now.toISOString());
+  const claimer = claimLive ? e.claim?.by : e.claimedBy;
+  const rules = request.evaluation.rules;
+  return {
+    requestId: request.id,
+    communityId: request.communityId,
+    applicant: request.applicant,
+    createdAt: request.createdAt,
+    waitedMs: Math.max(0, now.getTime() - Date.parse(request.createdAt)),
+    score: request.evaluation.score,
+    passesAll: request.evaluation.passed,
+    rules: {
+      passed: rules.filter((r) => r.passed).map((r) => r.label),
+      failed: rules.filter((r) => !r.passed && r.checked).map((r) => r.label),
+      unchecked: rules.filter((r) => !r.passed && !r.checked).map((r) => r.label),
+    },
+    claimedBy: claimer ? { id: claimer.id, name: claimer.name } : undefined,
+    interview: interviewOf(e.interview),
+    card: request.card,
+  };
+}
+
+function interviewOf(i: z.infer<typeof extrasSchema>["interview"]): QueueItem["interview"] {
+  if (!i) return undefined;
+  const state = i.state?.toLowerCase() ?? "";
+  if (/no.?reply|expired|timed.?out/.test(state)) return { state: "no-reply", since: i.since };
+  if (/repl(ied|y.?received)|answered/.test(state) || (!state && i.repliedAt))
+    return { state: "replied", since: i.repliedAt ?? i.since };
+  if (/wait|ask|open|pending/.test(state) || (!state && i.askedAt))
+    return { state: "waiting", since: i.since ?? i.askedAt };
+  return undefined;
+}
+
+export function matches(item: QueueItem, filter: QueueFilter): boolean {
+  switch (filter) {
+    case "all":
+      return true;
+    case "passing":
+      return item.passesAll;
+    case "flagged":
+      return !item.passesAll || item.interview?.state === "no-reply";
+    case "waiting":
+      return item.interview?.state === "waiting";
+  }
+}
+
+/** Pending requests of these communities, each list oldest first. */
+export async function pending(
+  core: Core,
+  communityIds: readonly string[],
+): Promise<Map<string, QueueItem[]>> {
+  const out = new Map<string, QueueItem[]>(communityIds.map((id) => [id, []]));
+  if (communityIds.length === 0) return out;
+  const now = core.now();
+  const values: Record<string, unknown> = { ":p": keys.pending };
+  communityIds.forEach((id, i) => {
+    values[`:c${i}`] = id;
+  });
+  let start: Record<string, unknown> | undefined;
+  let read = 0;
+  do {
+    const page = await core.store.doc.send(
+      new QueryCommand({
+        TableName: core.store.table,
+        IndexName: TABLE.indexes.due.name,
+        KeyConditionExpression: `${TABLE.indexes.due.partitionKey} = :p`,
+        FilterExpression: `communityId IN (${communityIds.map((_, i) => `:c${i}`).join(", ")})`,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const raw of page.Items ?? []) {
+      const parsed = joinRequestSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.status !== "pending") continue;
+      out.get(parsed.data.communityId)?.push(queueItem(parsed.data, raw, now));
+      read++;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start && read < QUEUE_READ_MAX);
+  return out;
+}
+
+export interface QueuePage {
+  filter: QueueFilter;
+  /** 1-based. */
+  page: number;
+  pages: number;
+  /** Items matching the filter. */
+  total: number;
+  counts: Record<QueueFilter, number>;
+  items: QueueItem[];
+}
+
+/** One page of a community's queue under a filter (pure). The page is clamped into range. */
+export function pageOf(all: readonly QueueItem[], filter: QueueFilter, page: number): QueuePage {
+  const counts = Object.fromEntries(
+    QUEUE_FILTERS.map((f) => [f, all.filter((i) => matches(i, f)).length]),
+  ) as Record<QueueFilter, number>;
+  const list = all.filter((i) => matches(i, filter));
+  const pages = Math.max(1, Math.ceil(list.length / PAGE_SIZE));
+  const p = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  return {
+    filter,
+    page: p,
+    pages,
+    total: list.length,
+    counts,
+    items: list.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE),
+  };
+}
