@@ -7,7 +7,7 @@ import type { FieldError, Refusal } from "./policy.js";
 import type { QueueFilter, QueueItem, QueuePage } from "./queue.js";
 import type { Insights, WeekFigures } from "./stats.js";
 import { type Inline, type Line, line, type Text, text } from "./text.js";
-import type { BulkReport } from "./views.js";
+import type { BulkReport, OwnRequest } from "./views.js";
 
 /**
  * Every sentence a person reads, in one place, as platform-neutral `Text` (core/text.ts). Adapters
@@ -186,20 +186,41 @@ export function status(entries: StatusEntry[], platform: Platform): Text {
     );
   return [
     line({ bold: "Your requests" }),
-    ...entries.map(({ communityName, request, waitlistPosition }) => {
-      const position = waitlistPosition ? ` (position ${waitlistPosition})` : "";
-      const reason =
-        request.status === "denied" && request.decision?.reason
-          ? [`. Reason: ${clip(request.decision.reason, 300)}`]
-          : [];
-      return line(
-        "• ",
-        { bold: communityName },
-        `: ${STATUS_LABEL[request.status]}${position} · since `,
-        { at: request.updatedAt, style: "date" },
-        ...reason,
-      );
-    }),
+    ...entries.map(({ communityName, request, waitlistPosition }) =>
+      statusLine(
+        communityName,
+        request.status,
+        request.updatedAt,
+        waitlistPosition,
+        request.status === "denied" ? request.decision?.reason : undefined,
+      ),
+    ),
+  ];
+}
+
+function statusLine(
+  communityName: string,
+  status: RequestStatus,
+  since: string,
+  waitlistPosition: number | undefined,
+  reason: string | undefined,
+): Line {
+  const position = waitlistPosition ? ` (position ${waitlistPosition})` : "";
+  return line(
+    "• ",
+    { bold: communityName },
+    `: ${STATUS_LABEL[status]}${position} · since `,
+    { at: since, style: "date" },
+    ...(reason ? [`. Reason: ${clip(reason, 300)}`] : []),
+  );
+}
+
+/** The user's own requests on their home (the same lines as `/apply status`). */
+export function ownRequests(own: OwnRequest[], platform: Platform): Text {
+  if (own.length === 0) return NO_OWN_REQUESTS(platform);
+  return [
+    line({ bold: OWN_REQUESTS }),
+    ...own.map((r) => statusLine(r.communityName, r.status, r.since, r.waitlistPosition, r.reason)),
   ];
 }
 
@@ -397,11 +418,16 @@ export function queueItemRules(item: QueueItem): Line {
   const { passed, failed, unchecked } = item.rules;
   const count = passed.length + failed.length + unchecked.length;
   if (count === 0) return line("No rules configured");
-  if (failed.length === 0 && unchecked.length === 0) return line(`✓ all ${count} rules passed`);
+  if (failed.length === 0 && unchecked.length === 0)
+    return line(count === 1 ? "✓ the rule passed" : `✓ all ${count} rules passed`);
   return line(
-    `✓ ${passed.length} passed`,
-    failed.length > 0 ? ` · ✗ failed: ${failed.join(", ")}` : "",
-    unchecked.length > 0 ? ` · ? not checked: ${unchecked.join(", ")}` : "",
+    [
+      passed.length > 0 ? `✓ ${passed.length} passed` : "",
+      failed.length > 0 ? `✗ failed: ${failed.join(", ")}` : "",
+      unchecked.length > 0 ? `? not checked: ${unchecked.join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join(" · "),
   );
 }
 

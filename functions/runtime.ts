@@ -69,6 +69,10 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     notify: async (state, notice) => (await get()).notify(state, notice),
     grant: async (state) => (await get()).grant(state),
     remind: async (state) => (await get()).remind(state),
+    // Optional surfaces: skipped (resolved, nothing done) when the platform has none.
+    publishHome: async (view) => (await get()).publishHome?.(view),
+    reportBulk: async (report) => (await get()).reportBulk?.(report),
+    postDigest: async (digest) => (await get()).postDigest?.(digest),
   };
 }
 

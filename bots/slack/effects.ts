@@ -12,6 +12,8 @@ import { renderCard } from "./blocks/card.js";
 import { noticeText, reminderText } from "./blocks/messages.js";
 import { createOutboxClient } from "./client.js";
 import { type Attempt, slackErrorCode, toEffectError } from "./errors.js";
+import { publishHome } from "./home.js";
+import { toMrkdwn } from "./render.js";
 
 /**
  * The Slack side of the outbox: what the worker does after an interaction was answered. Each
@@ -93,6 +95,26 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
           problems.map((p) => p.issue).join(" "),
         );
       }
+    },
+
+    async publishHome(view): Promise<void> {
+      await call({ kind: "home", channel: view.userId }, () => publishHome(slack, view, log));
+    },
+
+    /** The digest: the summary as the file's comment, the chart uploaded with files.uploadV2. */
+    async postDigest(digest): Promise<void> {
+      const channel = digest.community.reviewChannel;
+      await call({ kind: "digest", channel }, () =>
+        slack.filesUploadV2({
+          channel_id: channel,
+          file: Buffer.from(digest.png),
+          filename: digest.filename,
+          title: `${digest.community.name}: week ${digest.week}`,
+          alt_text: digest.altText.slice(0, 1000),
+          initial_comment: toMrkdwn(digest.text),
+        }),
+      );
+      log.info("slack digest posted", { community: digest.community.id, week: digest.week });
     },
 
     async remind(state: EffectState): Promise<void> {

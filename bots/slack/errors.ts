@@ -24,7 +24,9 @@ export type Attempt =
   | { kind: "card.update"; channel: string }
   | { kind: "notice" }
   | { kind: "grant"; channel: string }
-  | { kind: "remind"; channel: string };
+  | { kind: "remind"; channel: string }
+  | { kind: "home"; channel: string }
+  | { kind: "digest"; channel: string };
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -115,6 +117,10 @@ function describe(attempt: Attempt): string {
       return `Could not add the applicant to channel ${attempt.channel}`;
     case "remind":
       return "Could not post the reminder";
+    case "home":
+      return "Could not publish a moderator's App Home";
+    case "digest":
+      return "Could not post the weekly digest";
   }
 }
 

@@ -25,6 +25,32 @@ export const BLOCK = {
   reason: "reason",
 } as const;
 
+/**
+ * The App Home's own controls. Action ids are unique within a block, so a family of buttons in one
+ * block shares a prefix (`gk_home_filter:passing`); their value is `<community>|<choice>`.
+ */
+export const HOME_ACTION = {
+  filter: "gk_home_filter:",
+  page: "gk_home_page:",
+  window: "gk_home_window:",
+  bulk: "gk_home_bulk",
+  open: "gk_home_open",
+} as const;
+
+export const homeValue = (communityId: string, choice: string | number): string => `${communityId}|${choice}`;
+
+const communityIdSchema = z.string().regex(/^[a-z0-9-]{2,40}$/);
+
+/** A home control's value, read back: the community and the choice. */
+export function readHomeValue(
+  value: string | undefined,
+): { communityId: string; choice: string } | undefined {
+  const [community, choice, extra] = (value ?? "").split("|");
+  if (extra !== undefined || choice === undefined || !communityIdSchema.safeParse(community).success)
+    return undefined;
+  return { communityId: community as string, choice };
+}
+
 /** Request ids as the core makes them (`requestIdFor`). */
 export const requestIdSchema = z.string().regex(/^r[0-9a-f]{20}$/, "a request id");
 

@@ -32,6 +32,7 @@ describe("the Slack app manifest", () => {
       [
         "chat:write",
         "commands",
+        "files:write",
         "groups:read",
         "groups:write",
         "im:write",
@@ -39,7 +40,11 @@ describe("the Slack app manifest", () => {
         "users:read.email",
       ].sort(),
     );
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(["member_left_channel"]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      "member_left_channel",
+      "app_home_opened",
+    ]);
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 });
