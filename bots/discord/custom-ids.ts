@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type QueueFilter, queueFilterSchema } from "../../core/queue.js";
 
 /**
  * Custom ids of the bot's modals and buttons. They carry only ids and a page number, never
@@ -11,7 +12,15 @@ import { z } from "zod";
  * - `gk:approve:<request>` / `gk:deny:<request>`  the card's buttons
  * - `gk:reason:<request>`                the deny-reason modal
  *
+ * - `gk:qv:<community>:<filter>:<page>`  the queue message's filter buttons (`qn`: its page buttons;
+ *   custom ids are unique within a message)
+ * - `gk:qs:<community>:<filter>:<page>`  its select of requests
+ * - `gk:qa:<selection>` / `gk:qd:<selection>`  approve / deny the selected requests (`0`: none yet)
+ * - `gk:qr:<selection>`                  the reason modal of "deny selected"
+ * - `gk:qp:<community>:<filter>`         approve all that pass every rule
+ *
  * `<form>` is the id of the `/apply` interaction that opened the form: one form, one request.
+ * `<selection>` is the id of the select interaction that stored the selection (core/selections.ts).
  */
 const communityId = z.string().regex(/^[a-z0-9-]{2,40}$/);
 const formId = z.string().regex(/^\d{15,21}$/);
@@ -23,7 +32,27 @@ const requestId = z.string().regex(/^r[0-9a-f]{20}$/);
 
 export type CustomId =
   | { kind: "form" | "next"; communityId: string; formId: string; page: number }
-  | { kind: "approve" | "deny" | "reason"; requestId: string };
+  | { kind: "approve" | "deny" | "reason"; requestId: string }
+  | { kind: "queue-view" | "queue-select"; communityId: string; filter: QueueFilter; page: number }
+  | { kind: "queue-approve" | "queue-deny" | "queue-reason"; selectionId: string }
+  | { kind: "queue-passing"; communityId: string; filter: QueueFilter };
+
+const queuePage = z
+  .string()
+  .regex(/^\d{1,4}$/)
+  .transform(Number);
+const selectionId = z.string().regex(/^\d{1,21}$/);
+const queueViewSchema = z.tuple([z.enum(["qv", "qn", "qs"]), communityId, queueFilterSchema, queuePage]);
+const selectionSchema = z.tuple([z.enum(["qa", "qd", "qr"]), selectionId]);
+const passingSchema = z.tuple([z.literal("qp"), communityId, queueFilterSchema]);
+const QUEUE_KINDS = {
+  qv: "queue-view",
+  qn: "queue-view",
+  qs: "queue-select",
+  qa: "queue-approve",
+  qd: "queue-deny",
+  qr: "queue-reason",
+} as const;
 
 const formSchema = z.tuple([z.enum(["form", "next"]), communityId, formId, page]);
 const requestSchema = z.tuple([z.enum(["approve", "deny", "reason"]), requestId]);
@@ -39,6 +68,16 @@ export function parseCustomId(value: string): CustomId | undefined {
   }
   const request = requestSchema.safeParse(rest);
   if (request.success) return { kind: request.data[0], requestId: request.data[1] };
+  const view = queueViewSchema.safeParse(rest);
+  if (view.success) {
+    const [kind, community, filter, p] = view.data;
+    return { kind: QUEUE_KINDS[kind], communityId: community, filter, page: p };
+  }
+  const selection = selectionSchema.safeParse(rest);
+  if (selection.success) return { kind: QUEUE_KINDS[selection.data[0]], selectionId: selection.data[1] };
+  const passing = passingSchema.safeParse(rest);
+  if (passing.success)
+    return { kind: "queue-passing", communityId: passing.data[1], filter: passing.data[2] };
   return undefined;
 }
 
@@ -48,6 +87,13 @@ export const customIds = {
   approve: (request: string) => `gk:approve:${request}`,
   deny: (request: string) => `gk:deny:${request}`,
   reason: (request: string) => `gk:reason:${request}`,
+  queueView: (community: string, filter: QueueFilter, p: number) => `gk:qv:${community}:${filter}:${p}`,
+  queueNav: (community: string, filter: QueueFilter, p: number) => `gk:qn:${community}:${filter}:${p}`,
+  queueSelect: (community: string, filter: QueueFilter, p: number) => `gk:qs:${community}:${filter}:${p}`,
+  queueApprove: (selection: string) => `gk:qa:${selection}`,
+  queueDeny: (selection: string) => `gk:qd:${selection}`,
+  queueReason: (selection: string) => `gk:qr:${selection}`,
+  queuePassing: (community: string, filter: QueueFilter) => `gk:qp:${community}:${filter}`,
 };
 
 /** Custom ids of the text inputs inside the form's modals. */

@@ -5,6 +5,9 @@ import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";
 import type { DiscordSettings } from "../../core/settings.js";
 import { renderCard, renderNotice, renderReminder } from "./card.js";
+import { NO_MENTIONS } from "./escape.js";
+import { renderQueueMessage } from "./queue.js";
+import { toMarkdown } from "./render.js";
 import { createDiscordApi, type DiscordApi } from "./rest.js";
 
 /**
@@ -106,6 +109,49 @@ export function createDiscordEffects(
         );
       }
       log.info("discord roles granted", { requestId: request.id, roles: community.grant.roles.length });
+    },
+
+    /** A bulk decision's report: the queue message it came from is edited in place (interaction token). */
+    async reportBulk(delivery): Promise<void> {
+      if (delivery.reply.kind !== "interaction") return;
+      const { applicationId, token } = delivery.reply;
+      const body = delivery.queue
+        ? renderQueueMessage(delivery.queue.community, delivery.queue.page, { notice: delivery.text })
+        : { content: toMarkdown(delivery.text), embeds: [], components: [] };
+      await api.call(
+        {
+          action: "reporting a bulk decision",
+          issues: {
+            [RESTJSONErrorCodes.UnknownWebhook]:
+              "The queue message can no longer be edited (its interaction expired)",
+          },
+        },
+        (rest) =>
+          rest.patch(Routes.webhookMessage(applicationId, token, "@original"), {
+            body: { ...body, allowed_mentions: NO_MENTIONS },
+            auth: false,
+          }),
+      );
+      log.info("discord bulk report sent", { ...delivery.report });
+    },
+
+    /** The digest: the summary and the chart as an attachment shown in an embed. */
+    async postDigest(digest): Promise<void> {
+      const channel = digest.community.reviewChannel;
+      await api.call(
+        { action: `posting the weekly digest in ${channel}`, issues: reviewChannelIssues(channel) },
+        (rest) =>
+          rest.post(Routes.channelMessages(channel), {
+            body: {
+              content: toMarkdown(digest.text),
+              embeds: [{ image: { url: `attachment://${digest.filename}` }, color: 0x2a9d8f }],
+              attachments: [{ id: 0, filename: digest.filename, description: digest.altText.slice(0, 1024) }],
+              allowed_mentions: NO_MENTIONS,
+            },
+            files: [{ name: digest.filename, data: Buffer.from(digest.png), contentType: "image/png" }],
+          }),
+      );
+      log.info("discord digest posted", { community: digest.community.id, week: digest.week });
     },
 
     async remind(state): Promise<void> {

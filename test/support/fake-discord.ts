@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseMultipart } from "./multipart.js";
 
 /**
  * A fake Discord REST API on 127.0.0.1 that the real `@discordjs/rest` client is pointed at
@@ -30,7 +31,18 @@ export interface StoredMessage {
   components?: unknown[];
   allowed_mentions?: unknown;
   message_reference?: unknown;
+  /** Files sent with the message (multipart), with their bytes. */
+  attachments?: { filename: string; contentType: string | undefined; bytes: Buffer }[];
   edits: number;
+}
+
+/** An interaction's original response as the bot edited it through the webhook (`@original`). */
+export interface InteractionEdit {
+  token: string;
+  content?: string;
+  embeds?: unknown[];
+  components?: unknown[];
+  at: number;
 }
 
 export type Failure =
@@ -56,6 +68,8 @@ export interface FakeDiscord {
   roles: Set<string>;
   /** Registered commands by guild id (`global` for global ones). */
   commands: Map<string, unknown[]>;
+  /** Edits of interactions' original responses, in order. */
+  interactionEdits: InteractionEdit[];
   /** Fails the next `times` calls whose method matches and whose path matches `route`. */
   failNext(method: string, route: RegExp, times: number, failure: Failure): void;
   /** Messages to this user's DM channel answer 403 code 50007, as when their DMs are closed. */
@@ -87,6 +101,7 @@ export async function startFakeDiscord(
   const closed = new Set<string>();
   const planned: PlannedFailure[] = [];
   const commands = new Map<string, unknown[]>();
+  const interactionEdits: InteractionEdit[] = [];
 
   const dmChannelOf = (userId: string) => {
     let channel = dmChannels.get(userId);
@@ -105,13 +120,22 @@ export async function startFakeDiscord(
       const url = new URL(req.url ?? "/", "http://localhost");
       const path = url.pathname.replace(/^\/api\/v10/, "");
       const method = req.method ?? "GET";
-      const raw = Buffer.concat(chunks).toString("utf8");
+      const rawBytes = Buffer.concat(chunks);
+      const parts = parseMultipart(rawBytes, req.headers["content-type"]);
+      const raw = parts ? "" : rawBytes.toString("utf8");
       let body: unknown;
       try {
-        body = raw ? JSON.parse(raw) : undefined;
+        body = parts
+          ? JSON.parse(parts.find((p) => p.name === "payload_json")?.data.toString("utf8") ?? "{}")
+          : raw
+            ? JSON.parse(raw)
+            : undefined;
       } catch {
         body = raw;
       }
+      const files = (parts ?? [])
+        .filter((p) => p.filename)
+        .map((p) => ({ filename: p.filename ?? "", contentType: p.contentType, bytes: p.data }));
       const call: RecordedCall = {
         method,
         path,
@@ -184,6 +208,7 @@ export async function startFakeDiscord(
           components: Array.isArray(b.components) ? b.components : [],
           allowed_mentions: b.allowed_mentions,
           message_reference: b.message_reference,
+          ...(files.length > 0 ? { attachments: files } : {}),
           edits: 0,
         };
         messages.set(message.id, message);
@@ -199,6 +224,19 @@ export async function startFakeDiscord(
         if (b.allowed_mentions !== undefined) message.allowed_mentions = b.allowed_mentions;
         message.edits++;
         return send(200, { ...message, type: 0 });
+      }
+      const webhookEdit = on("PATCH", /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/);
+      if (webhookEdit) {
+        const b = (body ?? {}) as Record<string, unknown>;
+        const edit: InteractionEdit = {
+          token: webhookEdit[2] ?? "",
+          ...(typeof b.content === "string" ? { content: b.content } : {}),
+          ...(Array.isArray(b.embeds) ? { embeds: b.embeds } : {}),
+          ...(Array.isArray(b.components) ? { components: b.components } : {}),
+          at: Date.now(),
+        };
+        interactionEdits.push(edit);
+        return send(200, { id: snowflakeNow(), type: 0, ...edit });
       }
       if (method === "POST" && path === "/users/@me/channels") {
         const recipient = (body as { recipient_id?: unknown } | undefined)?.recipient_id;
@@ -236,6 +274,7 @@ export async function startFakeDiscord(
     messages,
     roles,
     commands,
+    interactionEdits,
     failNext(method, route, times, failure) {
       planned.push({ method, route, times, failure });
     },
