@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
 import { z } from "zod";
 import type { EffectState, PlatformEffects } from "../../core/effects.js";
@@ -142,13 +143,17 @@ export function createDiscordEffects(
         { action: `posting the weekly digest in ${channel}`, issues: reviewChannelIssues(channel) },
         (rest) =>
           rest.post(Routes.channelMessages(channel), {
-            body: {
-              content: toMarkdown(digest.text),
-              embeds: [{ image: { url: `attachment://${digest.filename}` }, color: 0x2a9d8f }],
-              attachments: [{ id: 0, filename: digest.filename, description: digest.altText.slice(0, 1024) }],
-              allowed_mentions: NO_MENTIONS,
-            },
-            files: [{ name: digest.filename, data: Buffer.from(digest.png), contentType: "image/png" }],
+            ...multipart(
+              {
+                content: toMarkdown(digest.text),
+                embeds: [{ image: { url: `attachment://${digest.filename}` }, color: 0x2a9d8f }],
+                attachments: [
+                  { id: 0, filename: digest.filename, description: digest.altText.slice(0, 1024) },
+                ],
+                allowed_mentions: NO_MENTIONS,
+              },
+              { name: digest.filename, data: digest.png, contentType: "image/png" },
+            ),
           }),
       );
       log.info("discord digest posted", { community: digest.community.id, week: digest.week });
@@ -161,5 +166,33 @@ export function createDiscordEffects(
         `reminding moderators of ${state.request.id}`,
       );
     },
+  };
+}
+
+/**
+ * A message with one file, as Discord's multipart/form-data (`payload_json` and `files[0]`), built
+ * here and passed through as bytes: the REST client's own FormData path depends on which fetch
+ * and Blob implementations the process has (it broke under the test runner), these bytes do not.
+ */
+export function multipart(
+  payload: unknown,
+  file: { name: string; data: Uint8Array; contentType: string },
+): { body: Buffer; passThroughBody: true; headers: Record<string, string> } {
+  const boundary = `gatekeeper-${randomBytes(12).toString("hex")}`;
+  const safeName = file.name.replace(/["\r\n]/g, "_");
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="payload_json"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(payload)}\r\n`,
+    ),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files[0]"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+    ),
+    Buffer.from(file.data),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return {
+    body,
+    passThroughBody: true,
+    headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
   };
 }
