@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { Community } from "./config/schema.js";
 import type { Core } from "./context.js";
@@ -7,7 +7,6 @@ import type { Platform } from "./platform.js";
 import { queueFilterSchema } from "./queue.js";
 import { WINDOWS } from "./stats.js";
 import { effectPuts } from "./store/items.js";
-import { transact } from "./store/transact.js";
 
 /**
  * A moderator's queue view state (Slack App Home): per community the filter, the page and the
@@ -138,17 +137,23 @@ export function refreshTaskId(communityId: string, at: Date): string {
 export async function touch(core: Core, community: Community): Promise<void> {
   if (!HAS_QUEUE_VIEWS[community.platform]) return;
   const taskId = refreshTaskId(community.id, core.now());
+  // This process asked already in this window (a bulk decision, a burst of clicks): nothing to add.
+  if (touched.get(community.id) === taskId) return;
+  touched.set(community.id, taskId);
+  const [put] = effectPuts(
+    core,
+    { id: taskId, communityId: community.id, platform: community.platform },
+    [{ kind: "queue.refresh" }],
+    "refresh",
+  );
+  if (!put?.item.Put) return;
   try {
-    await transact(
-      core.store,
-      effectPuts(
-        core,
-        { id: taskId, communityId: community.id, platform: community.platform },
-        [{ kind: "queue.refresh" }],
-        "refresh",
-      ),
-    );
+    // A plain conditional put (not a transaction): the first in the window creates it, the rest meet it.
+    await core.store.doc.send(new PutCommand(put.item.Put));
   } catch (error) {
+    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return;
     core.log.warn("queue refresh not requested", { community: community.id, error });
   }
 }
+
+const touched = new Map<string, string>();

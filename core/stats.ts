@@ -14,7 +14,7 @@ import type { Actor, JoinRequest, RequestStatus } from "./model.js";
  * transactions on one item with TransactionConflict; `transact` retries them, but fewer is faster).
  */
 
-export const STATS_SHARDS = 4;
+export const STATS_SHARDS = 8;
 /** Stats items expire (TTL) this long after their day: enough for a 90-day window and the digest. */
 export const STATS_KEEP_DAYS = 400;
 const DAY_MS = 86_400_000;

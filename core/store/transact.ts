@@ -68,7 +68,8 @@ export async function transact(
         });
         return { ok: false, failed };
       }
-      const conflicted = reasons?.some((r) => RETRYABLE_REASONS.has(r)) ?? isConflict(error);
+      const conflicted =
+        (reasons?.some((r) => RETRYABLE_REASONS.has(r)) ?? isConflict(error)) || isLockTimeout(error);
       if (conflicted && attempt < 60) {
         await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * Math.random() + 5);
         continue;
@@ -81,6 +82,17 @@ export async function transact(
 function cancellationReasons(error: unknown): string[] | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   return (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+}
+
+/**
+ * DynamoDB Local (not DynamoDB) gives up on a transaction that waited too long for its items'
+ * locks under heavy contention, with a 500 that says the transaction was not applied ("This
+ * request will succeed in actual DynamoDB API"): as safe to retry as a conflict.
+ */
+function isLockTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error && error.name === "InternalServerError" && /waiting for a lock/.test(error.message)
+  );
 }
 
 function isConflict(error: unknown): boolean {
