@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createSlackApp } from "../bots/slack/app.js";
+import { RECEIVED_AT_HEADER } from "../bots/slack/deadline.js";
 import { verifySlackSignature } from "../bots/slack/verify.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 
@@ -29,6 +30,7 @@ export function createSlackHandler(runtime: Runtime): SlackHandler {
   return async (event, context) => {
     const started = Date.now();
     const request = normalize(event);
+    request.headers[RECEIVED_AT_HEADER] = String(started);
     const verdict = verifySlackSignature({
       signingSecret: settings.signingSecret,
       body: request.body ?? "",

@@ -8,6 +8,7 @@ import {
 } from "@slack/bolt";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";
+import { RECEIVED_AT_HEADER } from "./deadline.js";
 
 /**
  * The only place Slack clients are built.
@@ -85,22 +86,26 @@ export interface BotIdentity {
 
 /**
  * The bot's own ids, from one `auth.test`, made on first use (never at import) and cached for the
- * life of the process. Bolt only uses them to ignore the bot's own events, so a failed lookup
- * costs nothing but a retry on the next request.
+ * life of the process. Bolt only uses them to ignore the bot's own events, so no request ever waits
+ * for the lookup: until it has answered, requests go on without the ids (a failed lookup is tried
+ * again on the next request).
  */
-export function botIdentity(settings: SlackSettings, log: Logger): () => Promise<BotIdentity> {
+export function botIdentity(settings: SlackSettings, log: Logger): () => BotIdentity {
   const client = webClient(settings, log, "slack-identity", IDENTITY_TIMEOUT_MS);
-  let known: Promise<BotIdentity> | undefined;
+  let known: BotIdentity | undefined;
+  let pending: Promise<void> | undefined;
   return () => {
-    known ??= client.auth.test().then(
-      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
+    if (known) return known;
+    pending ??= client.auth.test().then(
+      (r) => {
+        known = { botId: r.bot_id, botUserId: r.user_id };
+      },
       (error: unknown) => {
         log.warn("slack auth.test failed; continuing without the bot's ids", { error });
-        known = undefined;
-        return { botId: undefined, botUserId: undefined };
+        pending = undefined;
       },
     );
-    return known;
+    return { botId: undefined, botUserId: undefined };
   };
 }
 
@@ -115,9 +120,17 @@ export interface BoltParts {
  */
 export function createBoltApp(settings: SlackSettings, log: Logger): BoltParts {
   const logger = slackLogger(log, "bolt");
-  const receiver = new AwsLambdaReceiver({ signingSecret: settings.signingSecret, logger });
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: settings.signingSecret,
+    logger,
+    // When the handler received the request: every listener answers within a budget from it.
+    customPropertiesExtractor: (event) => {
+      const stamp = Number(event.headers?.[RECEIVED_AT_HEADER]);
+      return Number.isFinite(stamp) ? { receivedAt: stamp } : {};
+    },
+  });
   const identity = botIdentity(settings, log);
-  const authorize: Authorize<boolean> = async () => ({ botToken: settings.botToken, ...(await identity()) });
+  const authorize: Authorize<boolean> = async () => ({ botToken: settings.botToken, ...identity() });
   const app = new App({
     receiver,
     authorize,
