@@ -93,18 +93,21 @@ export interface BotIdentity {
 export function botIdentity(settings: SlackSettings, log: Logger): () => BotIdentity {
   const client = webClient(settings, log, "slack-identity", IDENTITY_TIMEOUT_MS);
   let known: BotIdentity | undefined;
-  let pending: Promise<void> | undefined;
+  let looking = false;
   return () => {
     if (known) return known;
-    pending ??= client.auth.test().then(
-      (r) => {
-        known = { botId: r.bot_id, botUserId: r.user_id };
-      },
-      (error: unknown) => {
-        log.warn("slack auth.test failed; continuing without the bot's ids", { error });
-        pending = undefined;
-      },
-    );
+    if (!looking) {
+      looking = true;
+      client.auth.test().then(
+        (r) => {
+          known = { botId: r.bot_id, botUserId: r.user_id };
+        },
+        (error: unknown) => {
+          log.warn("slack auth.test failed; continuing without the bot's ids", { error });
+          looking = false;
+        },
+      );
+    }
     return { botId: undefined, botUserId: undefined };
   };
 }
