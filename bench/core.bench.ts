@@ -47,6 +47,7 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
     async updateCard() {},
     async notify() {},
     async grant() {},
+    async revoke() {},
     async remind() {},
   };
   const server = await startServer({

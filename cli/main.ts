@@ -241,7 +241,7 @@ async function release(args: string[]): Promise<number> {
     const { left, admitted } = await Capacity.leave(runtime.core, community, user);
     process.stdout.write(
       left
-        ? `Released ${user}'s seat in ${community.id}; admitted ${admitted.length} from the waitlist.\n`
+        ? `Released ${user}'s seat in ${community.id} (their access is being taken back); admitted ${admitted.length} from the waitlist.\n`
         : `${user} is not a member of ${community.id}; nothing changed.\n`,
     );
     return left ? 0 : 1;

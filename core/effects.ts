@@ -21,6 +21,7 @@ export const effectSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("card.update") }),
   z.object({ kind: z.literal("notice"), notice: noticeKindSchema }),
   z.object({ kind: z.literal("grant") }),
+  z.object({ kind: z.literal("revoke") }),
   z.object({ kind: z.literal("remind") }),
 ]);
 export type EffectSpec = z.infer<typeof effectSpecSchema>;
@@ -44,6 +45,11 @@ export interface PlatformEffects {
   notify(state: EffectState, notice: NoticeKind): Promise<void>;
   /** Grants access: Slack channel invites, Discord roles. Must tolerate "already granted". */
   grant(state: EffectState): Promise<void>;
+  /**
+   * Takes back the access a grant gave (Slack: removes the member from every grant channel;
+   * Discord: removes every grant role). Must tolerate "already gone".
+   */
+  revoke(state: EffectState): Promise<void>;
   /** Reminds moderators of a request that has been pending a while. */
   remind(state: EffectState): Promise<void>;
 }

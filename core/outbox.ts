@@ -124,7 +124,14 @@ async function perform(core: Core, performer: PlatformEffects, effect: EffectIte
     case "notice":
       return performer.notify(state, spec.notice);
     case "grant":
+      // Access follows the seat: a grant retried after the member left or was released grants nothing.
+      if (state.request.status !== "approved" || state.request.leftAt) {
+        core.log.info("grant skipped: the seat was given back", { requestId: effect.requestId });
+        return;
+      }
       return performer.grant(state);
+    case "revoke":
+      return performer.revoke(state);
     case "remind":
       return performer.remind(state);
   }
@@ -282,6 +289,8 @@ function describe(effect: EffectItem): string {
       return "Notifying the applicant";
     case "grant":
       return "Granting access";
+    case "revoke":
+      return "Taking back access";
     case "remind":
       return "Reminding moderators";
   }

@@ -68,6 +68,7 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     updateCard: async (state, card) => (await get()).updateCard(state, card),
     notify: async (state, notice) => (await get()).notify(state, notice),
     grant: async (state) => (await get()).grant(state),
+    revoke: async (state) => (await get()).revoke(state),
     remind: async (state) => (await get()).remind(state),
   };
 }

@@ -1,6 +1,6 @@
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
 import { z } from "zod";
-import type { EffectState, PlatformEffects } from "../../core/effects.js";
+import { type EffectState, PermanentEffectError, type PlatformEffects } from "../../core/effects.js";
 import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";
 import type { DiscordSettings } from "../../core/settings.js";
@@ -106,6 +106,33 @@ export function createDiscordEffects(
         );
       }
       log.info("discord roles granted", { requestId: request.id, roles: community.grant.roles.length });
+    },
+
+    async revoke(state): Promise<void> {
+      const { community, request } = state;
+      const userId = request.applicant.userId;
+      for (const role of community.grant.roles) {
+        try {
+          await api.call(
+            {
+              action: `removing role ${role} from ${userId}`,
+              issues: {
+                [RESTJSONErrorCodes.MissingPermissions]: `Could not remove role ${role}: the bot needs Manage Roles, and its highest role must be above that role`,
+              },
+            },
+            (rest) =>
+              rest.delete(Routes.guildMemberRole(community.workspace, userId, role), {
+                reason: `Gatekeeper: seat of join request ${request.id} given back`,
+              }),
+          );
+        } catch (error) {
+          // The member or the role is gone already: nothing to take back.
+          if (error instanceof PermanentEffectError && /Unknown (Member|Role)|404/.test(error.message))
+            continue;
+          throw error;
+        }
+      }
+      log.info("discord roles revoked", { requestId: request.id, roles: community.grant.roles.length });
     },
 
     async remind(state): Promise<void> {

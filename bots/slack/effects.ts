@@ -95,6 +95,21 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
       }
     },
 
+    async revoke(state: EffectState): Promise<void> {
+      const userId = state.request.applicant.userId;
+      for (const channel of state.community.grant.channels) {
+        try {
+          await slack.conversations.kick({ channel, user: userId });
+          log.info("slack access revoked", { requestId: state.request.id, channel });
+        } catch (error) {
+          // Gone already (left that channel too, or removed by an admin): nothing to take back.
+          if (["not_in_channel", "user_not_found", "channel_not_found"].includes(slackErrorCode(error) ?? ""))
+            continue;
+          throw toEffectError(error, { kind: "grant", channel });
+        }
+      }
+    },
+
     async remind(state: EffectState): Promise<void> {
       const card = state.request.card;
       const channel = card?.channel ?? state.community.reviewChannel;

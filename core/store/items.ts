@@ -159,15 +159,29 @@ export function admitStanding(core: Core, request: JoinRequest, at: string): Lab
   });
 }
 
-/** A member's membership ends (left, removed, released); only a current member can leave. */
-export function endMembership(core: Core, community: Community, userId: string): Labelled {
+/** A membership ends (left, removed, released): only the membership that request gave, once. */
+export function endMembership(core: Core, community: Community, userId: string, requestId: string): Labelled {
   return labelled("standing", {
     Update: {
       TableName: core.store.table,
       Key: keys.applicant(community.id, userId),
       UpdateExpression: "SET leftAt = :now REMOVE memberSince, membershipRequestId",
-      ConditionExpression: "attribute_exists(memberSince)",
-      ExpressionAttributeValues: { ":now": core.now().toISOString() },
+      ConditionExpression: "attribute_exists(memberSince) AND membershipRequestId = :rid",
+      ExpressionAttributeValues: { ":now": core.now().toISOString(), ":rid": requestId },
+    },
+  });
+}
+
+/** Marks an approved request's seat as given back (its card says so; its grant is revoked). */
+export function markLeft(core: Core, request: JoinRequest, at: string): Labelled {
+  return labelled("request", {
+    Update: {
+      TableName: core.store.table,
+      Key: keys.request(request.id),
+      UpdateExpression: "SET leftAt = :at, updatedAt = :at",
+      ConditionExpression: "#status = :approved AND attribute_not_exists(leftAt)",
+      ExpressionAttributeNames: names("status"),
+      ExpressionAttributeValues: { ":at": at, ":approved": "approved" },
     },
   });
 }

@@ -170,6 +170,7 @@ export async function startFakeDiscord(
       const postMessage = on("POST", /^\/channels\/(\d+)\/messages$/);
       const patchMessage = on("PATCH", /^\/channels\/(\d+)\/messages\/(\d+)$/);
       const putRole = on("PUT", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
+      const deleteRole = on("DELETE", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
       const putCommands = on("PUT", /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
       if (postMessage) {
         const channel = postMessage[1] ?? "";
@@ -207,6 +208,10 @@ export async function startFakeDiscord(
       }
       if (putRole) {
         roles.add(`${putRole[1]}/${putRole[2]}/${putRole[3]}`);
+        return send(204);
+      }
+      if (deleteRole) {
+        roles.delete(`${deleteRole[1]}/${deleteRole[2]}/${deleteRole[3]}`);
         return send(204);
       }
       if (putCommands) {

@@ -194,6 +194,15 @@ export async function startFakeSlack(
         for (const u of ids) set.add(u);
         return { ok: true, channel: { id: channel } };
       }
+      case "conversations.kick": {
+        const channel = str("channel");
+        const user = str("user");
+        if (!channel || !user) return { ok: false, error: "invalid_arguments" };
+        const set = members.get(channel);
+        if (!set?.has(user)) return { ok: false, error: "not_in_channel" };
+        set.delete(user);
+        return { ok: true };
+      }
       default:
         return { ok: true };
     }

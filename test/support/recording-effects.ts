@@ -2,7 +2,7 @@ import type { EffectState, NoticeKind, PlatformEffects } from "../../core/effect
 import type { MessageRef } from "../../core/model.js";
 
 export interface RecordedEffect {
-  kind: "postCard" | "updateCard" | "notify" | "grant" | "remind";
+  kind: "postCard" | "updateCard" | "notify" | "grant" | "revoke" | "remind";
   requestId: string;
   status: string;
   notice?: NoticeKind;
@@ -37,6 +37,7 @@ export function recordingEffects() {
     updateCard: (state) => record("updateCard", state),
     notify: (state, notice) => record("notify", state, notice),
     grant: (state) => record("grant", state),
+    revoke: (state) => record("revoke", state),
     remind: (state) => record("remind", state),
   };
   return {
