@@ -60,9 +60,9 @@ export function plainFromDiscord(text: string, keyOf: (id: string) => string): s
     .replace(/<@!?(\d{15,21})>/g, (_, id: string) => `@${keyOf(id)}`)
     .replace(/<@&(\d{15,21})>/g, (_, id: string) => `@${keyOf(id)}`)
     .replace(/<#(\d{15,21})>/g, (_, id: string) => `#${keyOf(id)}`)
-    .replace(/<t:(-?\d+)(?::[tTdDfFR])?>/g, (_, s: string) => utcMinute(Number(s) * 1000))
-    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, "$1");
+    .replace(/<t:(-?\d+)(?::[tTdDfFR])?>/g, (_, s: string) => utcMinute(Number(s) * 1000));
   t = t.replace(/\\([^\sA-Za-z0-9])/g, (_, c: string) => protect(c));
+  t = t.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, "$1");
   t = t.replace(/^(?:>>> |> |-# |#{1,3} )/gm, "");
   t = t.replace(/\*\*|__|~~|\|\||[*_`]/g, "");
   t = unprotect(t).replace(ZWSP, "");
