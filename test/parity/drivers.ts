@@ -717,7 +717,7 @@ export class DiscordDriver extends BaseDriver {
         return { ...reply, requestId: await this.newRequestId(user, community, before) };
       }
       // The "Continue" button sits on the applicant's ephemeral message: click it for the next page.
-      message = message ?? { id: snowflakeNow(), channel_id: DISCORD_WORKSPACES.home };
+      message = message ?? { id: snowflakeNow(), channel_id: this.book.channel("apply-channel") };
       const opened2 = await this.post(
         "continue",
         user,
