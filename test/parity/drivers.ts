@@ -150,7 +150,7 @@ async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, time
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) return undefined;
-    await pause(25);
+    await pause(50);
   }
 }
 
