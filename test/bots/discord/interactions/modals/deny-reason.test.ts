@@ -187,6 +187,29 @@ describe("the deny-reason modal", () => {
     ]);
   });
 
+  it("takes one decision when an Approve click races the reason: one of them wins, the other is told", async () => {
+    const { applicant, request, card, message } = await pending();
+    const [approved, denied] = await Promise.all([
+      s.click("Approve (racing)", moderator, `gk:approve:${request.id}`, message),
+      submitReason(
+        "deny reason (racing)",
+        testMember({}, [MOD_ROLE]),
+        request.id,
+        { reason: "No." },
+        { message },
+      ),
+    ]);
+    const after = await s.request(request.id);
+    const already = ephemeralAnswer(Messages.alreadyDecided(after));
+    expect(after.status === "approved" ? [approved.json, denied.json] : [denied.json, approved.json]).toEqual(
+      [DEFERRED_UPDATE, already],
+    );
+    await s.settled(request.id);
+    expect(s.h.fake.messages.get(card.id)?.edits).toBe(1);
+    expect(dmsTo(applicant.user.id)).toHaveLength(1);
+    expect(s.h.fake.roles.has(`${GUILD}/${applicant.user.id}/${ROLE}`)).toBe(after.status === "approved");
+  });
+
   it("tells the moderator a request was already approved, and denies nothing", async () => {
     const { request, message } = await pending();
     await decideAs(s.core(), { id: MOD, name: "Moderator" }, { requestId: request.id, outcome: "approve" });

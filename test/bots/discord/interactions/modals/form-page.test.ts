@@ -154,6 +154,25 @@ describe("a submitted page of the form", () => {
     expect((await Requests.auditTrail(s.core(), request.id)).map((a) => a.action)).toEqual(["submitted"]);
   });
 
+  it("records the last page of a paged form once when Discord delivers it several times at once", async () => {
+    const member = testMember();
+    const form = formId();
+    await submitPage("page 1/2", member, "long-form", form, 1, answersFor(1, 5));
+    const message = ephemeralMessage();
+    const final = pagePayload(member, "long-form", form, 2, { ...answersFor(6, 7), note: "Once." }, message);
+    const answers = await Promise.all(
+      [0, 1, 2, 3].map((n) => s.post(`page 2/2 (delivery ${n})`, { ...final, id: snowflakeNow() })),
+    );
+    const requests = await s.requestsOf(member);
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    if (!request) return;
+    const expected = inPlaceAnswer(Messages.received(s.community("long-form"), request));
+    expect(answers.map((a) => a.json)).toEqual([expected, expected, expected, expected]);
+    expect(await s.settled(request.id)).toEqual(["card.post done"]);
+    expect(cardPostsFor(request.id)).toHaveLength(1);
+  });
+
   it("pages a five-page form: each page saved with a Continue to the next, the last records every answer", async () => {
     const member = testMember();
     const form = formId();
