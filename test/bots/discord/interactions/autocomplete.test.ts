@@ -36,13 +36,11 @@ afterAll(async () => {
   await s?.close();
 });
 
-const member = testMember();
-
 async function suggest(typed: string, opts: { guild?: string; command?: string } = {}) {
   const answer = await s.post(
     `autocomplete "${typed}"`,
     autocompleteInteraction({
-      ...s.base(member, opts.guild),
+      ...s.base(testMember(), opts.guild),
       name: opts.command ?? "apply",
       option: "community",
       typed,
@@ -99,6 +97,7 @@ describe("community autocomplete", () => {
   });
 
   it("suggests nothing outside a server, or when no option is focused it suggests everything", async () => {
+    const member = testMember();
     const dm = outsideGuild(
       autocompleteInteraction({ ...s.base(member), name: "apply", option: "community", typed: "" }),
     );

@@ -39,15 +39,16 @@ afterAll(async () => {
   await s?.close();
 });
 
-const member = testMember();
 const moderator = testMember({ id: MOD });
 const UNKNOWN_REQUEST = "r00000000000000000000";
 const FORM = "1300000000000000001";
 
-const command = (name: string) => s.post(`/${name}`, commandInteraction({ ...s.base(member), name }));
-const press = (customId: string, who = member) =>
+// A fresh member for every interaction unless told otherwise: nothing one leaves behind meets another.
+const command = (name: string, who = testMember()) =>
+  s.post(`/${name}`, commandInteraction({ ...s.base(who), name }));
+const press = (customId: string, who = testMember()) =>
   s.post(`button ${customId}`, buttonInteraction({ ...s.base(who), customId, message: ephemeralMessage() }));
-const submit = (customId: string, values: Record<string, string>, who = member) =>
+const submit = (customId: string, values: Record<string, string>, who = testMember()) =>
   s.post(`modal ${customId}`, modalSubmitInteraction({ ...s.base(who), customId, values }));
 
 describe("the interaction router", () => {
@@ -71,7 +72,7 @@ describe("the interaction router", () => {
     for (const name of ["apply", "apply-withdraw", "something-else"]) {
       const answer = await s.post(
         `autocomplete ${name}`,
-        autocompleteInteraction({ ...s.base(member), name, option: "community", typed: "craft" }),
+        autocompleteInteraction({ ...s.base(testMember()), name, option: "community", typed: "craft" }),
       );
       expect(answer.json).toEqual({
         type: 8,
@@ -119,6 +120,7 @@ describe("the interaction router", () => {
   });
 
   it("says any other modal is out of date: a button's id, unknown kinds, foreign ids", async () => {
+    const member = testMember();
     for (const customId of [
       `gk:next:makers:${FORM}:1`,
       `gk:approve:${UNKNOWN_REQUEST}`,
@@ -126,7 +128,7 @@ describe("the interaction router", () => {
       "gk:survey:1",
       "",
     ]) {
-      expect((await submit(customId, { "q:why": "Hi." })).json, customId).toEqual(
+      expect((await submit(customId, { "q:why": "Hi." }, member)).json, customId).toEqual(
         ephemeralAnswer(Messages.FORM_GONE),
       );
     }
@@ -134,6 +136,7 @@ describe("the interaction router", () => {
   });
 
   it("refuses with 400 an interaction it cannot read: unknown type, over-long custom id, missing fields", async () => {
+    const member = testMember();
     const tooLong = buttonInteraction({
       ...s.base(member),
       customId: `gk:${"x".repeat(100)}`,
