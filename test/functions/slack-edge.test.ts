@@ -150,6 +150,7 @@ describe("bad input on /slack/events", () => {
       { numRuns: 150 },
     );
     console.info(`mutated Slack payloads: ${seen.length} sent, answers ${JSON.stringify(countBy(seen))}`);
+    expect(bot.logs.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   });
 });
 

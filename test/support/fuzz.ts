@@ -66,5 +66,5 @@ export function mutated(base: unknown): fc.Arbitrary<unknown> {
         { weight: 1, arbitrary: fc.constant<unknown>(REMOVE) },
       ),
     )
-    .map(([path, replacement]) => replaceAt(base, path, replacement));
+    .map(([path, replacement]) => replaceAt(base, path, replacement) ?? null);
 }
