@@ -29,7 +29,12 @@ const JSON_TYPE: FormOrJson = "application/json";
 const absentIfNull = <T extends z.ZodType>(schema: T) =>
   schema.nullish().transform((v) => (v === null ? undefined : v));
 
-const id = z.string().min(1).max(255);
+/**
+ * Slack ids (teams, users, channels, views, enterprises, apps) are upper-case letters and digits.
+ * Bolt keys its client pools by team id (`clients[teamId]`), so `__proto__` or `constructor` as a
+ * team id crashed it: found by the fuzz in test/functions/slack-edge.test.ts.
+ */
+const id = z.string().regex(/^[A-Z0-9]{1,64}$/);
 const text = z.string().max(10_000);
 
 const user = z.object({

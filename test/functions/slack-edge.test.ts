@@ -80,6 +80,22 @@ describe("bad input on /slack/events", () => {
         formBody({ ...slashCommand(), command: "" }).replace("command=&", ""),
       ],
       ["form body with nothing", "", { contentType: "application/x-www-form-urlencoded" }],
+      // Bolt keys its client pools by team id: these crashed it (found by the fuzz below).
+      [
+        "view_submission from team __proto__",
+        payloadBody({ ...view, view: { ...(view.view as object), app_installed_team_id: "__proto__" } }),
+      ],
+      ["block_actions from team constructor", payloadBody({ ...click, team: { id: "constructor" } })],
+      ["slash command from team __proto__", formBody(slashCommand({ team: "__proto__", text: "status" }))],
+      [
+        "event from team __proto__",
+        JSON.stringify({
+          type: "event_callback",
+          team_id: "__proto__",
+          event: { type: "member_left_channel", user: "U0X", channel: "C0MEMBERS" },
+        }),
+        json,
+      ],
       ["unknown content type", "payload=null", { contentType: "text/plain" }],
     ];
     const answers: string[] = [];
