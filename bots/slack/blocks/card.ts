@@ -2,7 +2,7 @@ import type { types } from "@slack/bolt";
 import type { EffectState } from "../../../core/effects.js";
 import { STATUS_LABEL } from "../../../core/messages.js";
 import type { Actor, JoinRequest } from "../../../core/model.js";
-import { mrkdwn, mrkdwnFit, truncate, userMention } from "../escape.js";
+import { mrkdwn, mrkdwnFit, plainText, truncate, userMention } from "../escape.js";
 import { ACTION } from "../ids.js";
 
 /**
@@ -111,7 +111,7 @@ function section(text: string): Block {
 }
 
 function plain(text: string): types.PlainTextElement {
-  return { type: "plain_text", text: text || " ", emoji: false };
+  return { type: "plain_text", text: plainText(text) || " ", emoji: false };
 }
 
 /** The profile at a glance, as plain text (every field is the applicant's own). */

@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { Community } from "../../../core/config/schema.js";
 import type { JoinRequest } from "../../../core/model.js";
-import { mrkdwnFit, truncate } from "../escape.js";
+import { mrkdwnFit, plainText, truncate } from "../escape.js";
 import { ACTION, type ApplyMetadata, BLOCK, CALLBACK, type DenyMetadata } from "../ids.js";
 
 /**
@@ -17,7 +17,7 @@ const REASON_MAX = 1000;
 
 const plain = (text: string, max = LABEL_MAX): types.PlainTextElement => ({
   type: "plain_text",
-  text: truncate(text, max) || " ",
+  text: truncate(plainText(text), max) || " ",
   emoji: false,
 });
 
