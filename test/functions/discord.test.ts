@@ -163,8 +163,8 @@ describe("the Discord interactions endpoint", () => {
       { signature: "ab12" },
       { signature: other.sign(String(now), JSON.stringify(opened)) },
       { signedBody: JSON.stringify({ ...opened, type: 1 }) },
-      { timestamp: now - 301 },
-      { timestamp: now + 301 },
+      { timestamp: now - 310 },
+      { timestamp: now + 310 },
       { timestampHeader: "yesterday" },
     ];
     for (const attempt of attempts) {
