@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { type Interaction, interactionSchema } from "../bots/discord/interaction.js";
+import { parseInteraction } from "../bots/discord/interaction.js";
 import { failureAnswer, handleInteraction } from "../bots/discord/interactions/router.js";
 import { discordPublicKey, verifyDiscordRequest } from "../bots/discord/verify.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
@@ -36,17 +36,12 @@ export function createDiscordHandler(runtime: Runtime) {
       return json(401, { error: "invalid request signature" });
     }
 
-    let interaction: Interaction;
-    try {
-      const parsed = interactionSchema.safeParse(JSON.parse(body.toString("utf8")));
-      if (!parsed.success) {
-        core.log.warn("discord interaction not understood", { issues: parsed.error.issues.slice(0, 3) });
-        return json(400, { error: "unsupported interaction" });
-      }
-      interaction = parsed.data;
-    } catch {
-      return json(400, { error: "body is not JSON" });
+    const parsed = parseInteraction(body.toString("utf8"));
+    if (!parsed.ok) {
+      core.log.warn("discord interaction not understood", { why: parsed.why, issues: parsed.issues });
+      return json(400, { error: parsed.why === "not JSON" ? "body is not JSON" : "unsupported interaction" });
     }
+    const { interaction } = parsed;
 
     let answer: unknown;
     try {

@@ -2,7 +2,7 @@ import type { Core } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";
 import { type BoltParts, createBoltApp, createProfileClient } from "./client.js";
-import { ACTION, CALLBACK } from "./ids.js";
+import { ACTION, APPLY_COMMAND, CALLBACK } from "./ids.js";
 import { approveAction } from "./listeners/actions/approve.js";
 import { denyAction } from "./listeners/actions/deny.js";
 import { applyCommand } from "./listeners/commands/apply.js";
@@ -11,7 +11,7 @@ import { memberLeft } from "./listeners/events/member-left.js";
 import { applySubmit } from "./listeners/views/apply-submit.js";
 import { denySubmit } from "./listeners/views/deny-submit.js";
 
-export const APPLY_COMMAND = "/apply";
+export { APPLY_COMMAND };
 
 /**
  * The Slack app: one Bolt app, one URL for commands, interactivity and events. Every listener

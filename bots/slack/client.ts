@@ -13,8 +13,10 @@ import { RECEIVED_AT_HEADER } from "./deadline.js";
 /**
  * The only place Slack clients are built.
  *
- * - The Bolt app (interactive path): an `AwsLambdaReceiver` checks signatures (HMAC v0, 5-minute
- *   window, 401) and Bolt answers once the listener has finished. Its Web API client never retries
+ * - The Bolt app (interactive path): an `AwsLambdaReceiver` fed by `functions/slack.ts`, which
+ *   checks the signature (HMAC v0, 5-minute window, 401) and screens the body first, then hands
+ *   Bolt a canonical re-encoding of what it screened (so Bolt's own signature check, over the raw
+ *   body, is off); Bolt answers once the listener has finished. Its Web API client never retries
  *   and never waits out a rate limit: a listener has a 3-second budget, and a failed call is
  *   answered, not repeated.
  * - The outbox client (worker path): no retries and rate limits rejected at once, so the outbox
@@ -123,8 +125,10 @@ export interface BoltParts {
  */
 export function createBoltApp(settings: SlackSettings, log: Logger): BoltParts {
   const logger = slackLogger(log, "bolt");
+  // The edge (functions/slack.ts) has verified the raw body's signature; Bolt sees the screened copy.
   const receiver = new AwsLambdaReceiver({
     signingSecret: settings.signingSecret,
+    signatureVerification: false,
     logger,
     // When the handler received the request: every listener answers within a budget from it.
     customPropertiesExtractor: (event) => {
