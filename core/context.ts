@@ -2,6 +2,7 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { GatekeeperConfig } from "./config/schema.js";
 import type { Logger } from "./log.js";
+import type { Metrics } from "./metrics.js";
 import type { Store } from "./store/client.js";
 
 /** What every core operation needs: the table, the communities, a clock and a logger. */
@@ -10,6 +11,8 @@ export interface Core {
   config: GatekeeperConfig;
   now(): Date;
   log: Logger;
+  /** Operational metrics (core/metrics.ts); absent: not recorded. */
+  metrics?: Metrics;
 }
 
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];

@@ -4,6 +4,7 @@ import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Platform } from "./config/schema.js";
 import { type Core, names, sleep, transact } from "./context.js";
+import { METRIC } from "./deployment.js";
 import {
   type EffectSpec,
   type EffectState,
@@ -92,6 +93,7 @@ export async function run(
       if (!performer) throw new RetryableEffectError(`${effect.platform} is not configured`);
       await perform(core, performer, effect);
       await settle(core, effect, { status: "done" });
+      core.metrics?.count(METRIC.effectsPerformed);
       return "done";
     } catch (error) {
       lastError = error;
@@ -255,6 +257,7 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
     // operators see it (`gatekeeper sweep`); other permanent failures show on the card.
     const isCard = effect.spec.kind === "card.post" || effect.spec.kind === "card.update";
     await settle(core, effect, { status: isCard ? "dead" : "failed", error: message });
+    core.metrics?.count(isCard ? METRIC.effectsStuck : METRIC.effectsFailed);
     await reportIssue(core, effect, error.issue);
     return "failed";
   }
@@ -265,6 +268,7 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
       error: message,
     });
     await settle(core, effect, { status: "dead", error: message });
+    core.metrics?.count(METRIC.effectsStuck);
     await reportIssue(core, effect, `${describe(effect)} failed after ${effect.attempts} attempts`);
     return "dead";
   }
@@ -278,6 +282,7 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
     error: message,
   });
   await settle(core, effect, { status: "retry", dueAt, error: message });
+  core.metrics?.count(METRIC.effectsRetried);
   return "retry";
 }
 

@@ -4,6 +4,7 @@ import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Community } from "./config/schema.js";
 import { type Core, names, type TransactItem, transact } from "./context.js";
+import { METRIC } from "./deployment.js";
 import type { EffectSpec } from "./effects.js";
 import {
   type Actor,
@@ -303,6 +304,8 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
     const result = await transact(core, items);
     if (result.ok) {
       core.log.info("request recorded", { requestId: id, community: community.id, status });
+      core.metrics?.count(METRIC.requestsSubmitted);
+      if (status === "denied") core.metrics?.count(METRIC.autoDeclines);
       return { kind: "recorded", request, replay: false };
     }
     if (result.reasons[0] === "ConditionalCheckFailed") {
@@ -460,6 +463,7 @@ async function finish(
   if (result.ok) {
     const after = await get(core, request.id);
     core.log.info("request decided", { requestId: request.id, status: to });
+    core.metrics?.count(METRIC.decisions);
     return after ? { kind: "decided", request: after } : { kind: "not-found" };
   }
   if (result.reasons[0] === "ConditionalCheckFailed") {
