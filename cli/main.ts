@@ -7,6 +7,7 @@ import * as Capacity from "../core/capacity.js";
 import * as Communities from "../core/communities.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
+import { ENDPOINT_PATHS } from "../core/deployment.js";
 import { createLogger } from "../core/log.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
@@ -16,7 +17,7 @@ import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
 import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
 import { runningEndpoint } from "./local/running.js";
-import { DataDirInUseError, startServer } from "./server.js";
+import { DataDirInUseError, type LocalServer, PlatformConnectError, startServer } from "./server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = join(ROOT, "gatekeeper.example.yaml");
@@ -71,7 +72,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof SettingsError ||
       error instanceof JavaMissingError ||
-      error instanceof DataDirInUseError
+      error instanceof DataDirInUseError ||
+      error instanceof PlatformConnectError
     ) {
       process.stderr.write(`${error.message}\n`);
       return 1;
@@ -108,12 +110,12 @@ async function serve(): Promise<number> {
   if (!settings.dynamodbEndpoint)
     process.stdout.write(`Starting the embedded DynamoDB Local (data in ${settings.dataDir})…\n`);
   const server = await startServer({ settings, config });
-  const on = (v: unknown) => (v ? "on" : "off (set its credentials to turn it on)");
+  const { slack: slackLine, discord: discordLine } = transportSummary(server.transports);
   process.stdout.write(
     [
       `Gatekeeper is listening on http://localhost:${new URL(server.url).port}`,
-      `  Slack:       ${on(settings.slack)}${settings.slack ? "  POST /slack/events" : ""}`,
-      `  Discord:     ${on(settings.discord)}${settings.discord ? "  POST /discord/interactions" : ""}`,
+      `  Slack:       ${slackLine}`,
+      `  Discord:     ${discordLine}`,
       `  DynamoDB:    ${server.dynamodbEndpoint} (${server.embeddedDynamoDb ? `embedded, data in ${settings.dataDir}` : "DYNAMODB_ENDPOINT"}), table ${settings.tableName}`,
       `  Communities: ${config.communities.map((c) => `${c.id} (${c.platform})`).join(", ")} from ${relative(process.cwd(), path) || path}`,
       "  Health:      GET /healthz",
@@ -130,6 +132,27 @@ async function serve(): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+const OFF_LINE = "off (set its credentials to turn it on)";
+
+/** "on  POST /slack/events", "on (Socket Mode)", "on (Gateway)", or how to turn it on. */
+export function transportSummary(t: LocalServer["transports"]): { slack: string; discord: string } {
+  const slack =
+    t.slack === "socket-mode"
+      ? "on (Socket Mode)"
+      : t.slack === "http"
+        ? `on  POST ${ENDPOINT_PATHS.slack}`
+        : OFF_LINE;
+  const discord =
+    t.discord === "gateway"
+      ? "on (Gateway)"
+      : t.discord === "gateway+http"
+        ? `on (Gateway; also POST ${ENDPOINT_PATHS.discord})`
+        : t.discord === "http"
+          ? `on  POST ${ENDPOINT_PATHS.discord}`
+          : OFF_LINE;
+  return { slack, discord };
 }
 
 function check(file: string | undefined): number {

@@ -81,6 +81,10 @@ export interface FakeSlack {
     probe: (calls: SlackCall[]) => T | undefined | false,
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T>;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode). */
+  appToken: string;
+  /** What `apps.connections.open` answers as the WebSocket URL (a fake Socket Mode server). */
+  socketModeUrl: string | undefined;
   /** Forgets calls, queued failures and channel members. */
   reset(): void;
   close(): Promise<void>;
@@ -106,9 +110,10 @@ export function defaultUser(id: string, teamDomain = "example.com"): FakeUser {
 }
 
 export async function startFakeSlack(
-  opts: { token?: string; teamId?: string; botUserId?: string } = {},
+  opts: { token?: string; teamId?: string; botUserId?: string; appToken?: string } = {},
 ): Promise<FakeSlack> {
   const token = opts.token ?? "xoxb-test-token";
+  const appToken = opts.appToken ?? "xapp-1-A0TEST-test-app-token";
   const teamId = opts.teamId ?? "T0TEST";
   const botUserId = opts.botUserId ?? "U0GATEBOT";
   const calls: SlackCall[] = [];
@@ -241,6 +246,13 @@ export async function startFakeSlack(
         return send(200, { ok: false, error: f.error, ...(f.extra ?? {}) });
       }
     }
+    // Socket Mode's connection URL is asked for with the app-level token, everything else with the bot token.
+    if (method === "apps.connections.open") {
+      if (callToken !== appToken)
+        return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
+      if (!fake.socketModeUrl) return send(200, { ok: false, error: "not_allowed_token_type" });
+      return send(200, { ok: true, url: fake.socketModeUrl });
+    }
     if (callToken !== token)
       return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
     return send(200, answer(method, params));
@@ -256,10 +268,12 @@ export async function startFakeSlack(
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
 
-  return {
+  const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
     hooksUrl: `${base}/hooks/`,
     token,
+    appToken,
+    socketModeUrl: undefined,
     teamId,
     botUserId,
     calls,
@@ -304,6 +318,7 @@ export async function startFakeSlack(
         server.closeAllConnections();
       }),
   };
+  return fake;
 }
 
 /** Form-encoded (what `WebClient` sends) or JSON bodies; JSON-looking form values are parsed. */
