@@ -64,6 +64,12 @@ export interface FakeDiscord {
   dmChannelOf(userId: string): string;
   /** Calls that succeeded (2xx), optionally filtered. */
   ok(method?: string, route?: RegExp): RecordedCall[];
+  /** What `GET /gateway/bot` answers as the Gateway's URL (a fake Gateway). */
+  gatewayUrl: string | undefined;
+  /** Interaction answers received at `POST /interactions/{id}/{token}/callback`. */
+  callbacks: { id: string; token: string; body: unknown }[];
+  /** Waits for the answer to one interaction. */
+  callbackOf(interactionId: string, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -162,9 +168,23 @@ export async function startFakeDiscord(
         return error(f.status, f.code, f.message);
       }
 
-      const isWebhook = path.startsWith("/webhooks/");
+      // Webhooks and interaction callbacks are authorised by their token, not the bot's.
+      const isWebhook = path.startsWith("/webhooks/") || path.startsWith("/interactions/");
       if (!isWebhook && req.headers.authorization !== `Bot ${token}`)
         return error(401, 0, "401: Unauthorized");
+      const callback = method === "POST" ? path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/) : null;
+      if (callback) {
+        fake.callbacks.push({ id: callback[1] ?? "", token: callback[2] ?? "", body });
+        return send(204);
+      }
+      if (method === "GET" && path === "/gateway/bot") {
+        if (!fake.gatewayUrl) return error(404, 0, "404: Not Found");
+        return send(200, {
+          url: fake.gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        });
+      }
 
       const on = (verb: string, re: RegExp) => (method === verb ? path.match(re) : null);
       const postMessage = on("POST", /^\/channels\/(\d+)\/messages$/);
@@ -228,8 +248,20 @@ export async function startFakeDiscord(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  return {
+  const fake: FakeDiscord = {
     url,
+    gatewayUrl: undefined,
+    callbacks: [],
+    async callbackOf(interactionId, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = fake.callbacks.find((c) => c.id === interactionId);
+        if (found) return found.body;
+        if (Date.now() > deadline)
+          throw new Error(`fake Discord: no callback for interaction ${interactionId}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     apiUrl: `${url}/api`,
     token,
     calls,
@@ -258,4 +290,5 @@ export async function startFakeDiscord(
         server.closeAllConnections();
       }),
   };
+  return fake;
 }
