@@ -30,6 +30,7 @@ Commands:
   check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
   sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
   discord register [--guild]   register the Discord commands (globally, or per configured guild)
+  doctor                       check the config and credentials against Slack and Discord; exit 1 with what to fix
   block <community> <user>     stop a user from applying
   unblock <community> <user>   allow them again
   release <community> <user>   a member left: free their seat and admit from the waitlist
@@ -49,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepOnce(rest);
       case "discord":
         return await discord(rest);
+      case "doctor":
+        return await doctor();
       case "block":
       case "unblock":
         return await block(rest, command === "block");
@@ -218,6 +221,18 @@ async function sweepOnce(args: string[]): Promise<number> {
   return 0;
 }
 
+async function doctor(): Promise<number> {
+  const settings = loadSettings();
+  const { config } = configFor(settings);
+  const { runDoctor } = await import("./doctor.js");
+  return runDoctor({
+    settings,
+    config,
+    log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
 async function discord(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "register") throw new UsageError(`Unknown discord command "${sub ?? ""}".`);
@@ -225,7 +240,7 @@ async function discord(args: string[]): Promise<number> {
   const settings = loadSettings();
   if (!settings.discord) {
     throw new SettingsError(
-      "Discord is off: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
+      "Discord is off: set DISCORD_BOT_TOKEN (over the Gateway), or DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
     );
   }
   const { config } = configFor(settings);

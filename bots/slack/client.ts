@@ -81,6 +81,11 @@ export function createOutboxClient(settings: SlackSettings, log: Logger): WebCli
   return webClient(settings, log, "slack-outbox", OUTBOX_TIMEOUT_MS);
 }
 
+/** `gatekeeper doctor`'s client: the same no-retry policy, a patient timeout. */
+export function createDoctorClient(settings: SlackSettings, log: Logger): WebClient {
+  return webClient(settings, log, "slack-doctor", OUTBOX_TIMEOUT_MS);
+}
+
 /** The client for `users.info` on form submission. */
 export function createProfileClient(settings: SlackSettings, log: Logger): WebClient {
   return webClient(settings, log, "slack-profile", PROFILE_TIMEOUT_MS);

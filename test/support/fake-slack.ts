@@ -81,6 +81,10 @@ export interface FakeSlack {
     probe: (calls: SlackCall[]) => T | undefined | false,
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T>;
+  /** The bot token's scopes, sent in the `x-oauth-scopes` header of every answer. */
+  scopes: string[];
+  /** Channels `conversations.info` knows (with `members` saying whether the bot is in them). */
+  channels: Set<string>;
   /** The app-level token `apps.connections.open` accepts (Socket Mode). */
   appToken: string;
   /** What `apps.connections.open` answers as the WebSocket URL (a fake Socket Mode server). */
@@ -173,6 +177,19 @@ export async function startFakeSlack(
         messages.set(ts, { ...existing, text: str("text"), blocks: params.blocks });
         return { ok: true, channel: existing.channel, ts, text: str("text") };
       }
+      case "conversations.info": {
+        const channel = str("channel");
+        if (!channel || !fake.channels.has(channel)) return { ok: false, error: "channel_not_found" };
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_private: true,
+            is_member: members.get(channel)?.has(botUserId) ?? false,
+          },
+        };
+      }
       case "chat.postEphemeral":
         return { ok: true, message_ts: nextTs() };
       case "views.open": {
@@ -225,7 +242,11 @@ export async function startFakeSlack(
       call.ok = status === 200 && body.ok === true;
       if (typeof body.error === "string") call.error = body.error;
       call.response = body;
-      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "x-oauth-scopes": fake.scopes.join(","),
+        ...headers,
+      });
       res.end(JSON.stringify(body));
     };
 
@@ -274,6 +295,16 @@ export async function startFakeSlack(
     token,
     appToken,
     socketModeUrl: undefined,
+    scopes: [
+      "commands",
+      "chat:write",
+      "im:write",
+      "users:read",
+      "users:read.email",
+      "groups:write",
+      "groups:read",
+    ],
+    channels: new Set(),
     teamId,
     botUserId,
     calls,
