@@ -146,7 +146,7 @@ describe("Discord over the Gateway", () => {
     const posted = fake.messages.get(card.id);
     expect(JSON.stringify(posted?.embeds)).toContain(ANSWER);
 
-    const approve = (posted?.components as { components: { custom_id: string }[] }[])
+    const approve = ((posted?.components ?? []) as { components: { custom_id: string }[] }[])
       .flatMap((row) => row.components)
       .find((c) => c.custom_id.includes("approve"));
     expect(approve).toBeDefined();
