@@ -194,7 +194,11 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () =
     await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
     const runtime = createRuntime(
       { ...settings, dynamodbEndpoint: endpoint },
-      { config, log: createLogger("warn"), ...(now ? { now } : {}) },
+      {
+        config,
+        log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
+        ...(now ? { now } : {}),
+      },
     );
     return await work(runtime);
   } finally {

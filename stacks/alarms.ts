@@ -38,7 +38,8 @@ export function createAlarms(opts: {
 
   const stuck = new aws.cloudwatch.MetricAlarm("EffectsStuckAlarm", {
     ...actions,
-    alarmDescription: "Gatekeeper: an outbox entry (card, notice, grant) gave up; `npx gatekeeper sweep` lists it",
+    alarmDescription:
+      "Gatekeeper: an outbox entry (card, notice, grant) gave up; `npx gatekeeper sweep` lists it",
     namespace: METRICS_NAMESPACE,
     metricName: METRIC.effectsStuck,
     dimensions: service,
@@ -105,7 +106,8 @@ export function createAlarms(opts: {
 
   const slow = new aws.cloudwatch.MetricAlarm("AnswerTimeAlarm", {
     ...actions,
-    alarmDescription: "Gatekeeper: p99 interaction answer time is over 2 s (Slack and Discord give up at 3 s)",
+    alarmDescription:
+      "Gatekeeper: p99 interaction answer time is over 2 s (Slack and Discord give up at 3 s)",
     namespace: METRICS_NAMESPACE,
     metricName: METRIC.answerTime,
     dimensions: service,

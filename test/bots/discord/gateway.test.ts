@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { transportSummary } from "../../../cli/main.js";
-import { type LocalServer, startServer } from "../../../cli/server.js";
+import { type LocalServer, PlatformConnectError, startServer } from "../../../cli/server.js";
 import { parseConfig } from "../../../core/config/load.js";
 import { createLogger } from "../../../core/log.js";
 import { createMetrics } from "../../../core/metrics.js";
@@ -177,6 +177,27 @@ describe("Discord over the Gateway", () => {
     const status = await interact(commandInteraction({ ...base(applicant), name: "apply-status" }));
     expect(status.answer.type).toBe(4);
     expect(JSON.stringify(status.answer.data)).toContain("Makers Guild");
+  });
+
+  it("refuses to start with a bot token Discord rejects, saying which variable to check", async () => {
+    const started = startServer({
+      settings: settingsFromEnv({
+        DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
+        TABLE_NAME: `gk-gateway-${Math.random().toString(36).slice(2, 10)}`,
+        DISCORD_BOT_TOKEN: "revoked-token",
+        DISCORD_TRANSPORT: "gateway",
+        DISCORD_API_URL: fake.apiUrl,
+      }),
+      config: CONFIG,
+      port: 0,
+      host: "127.0.0.1",
+      log: createLogger("error", () => {}),
+      sweepIntervalMs: false,
+    });
+    await expect(started).rejects.toThrow(PlatformConnectError);
+    await expect(started).rejects.toThrow(
+      /Discord Gateway could not connect \(.*401.*\): check DISCORD_BOT_TOKEN/,
+    );
   });
 
   it("logs ids, never the answers, the note or the name; lines carry the platform and interaction kind", () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { transportSummary } from "../../../cli/main.js";
-import { type LocalServer, startServer } from "../../../cli/server.js";
+import { type LocalServer, PlatformConnectError, startServer } from "../../../cli/server.js";
 import { parseConfig } from "../../../core/config/load.js";
 import { createLogger } from "../../../core/log.js";
 import * as Requests from "../../../core/requests.js";
@@ -167,6 +167,27 @@ describe("Slack over Socket Mode", () => {
       community: "makers",
     });
     expect(submitted?.requestId).toMatch(/^r[0-9a-f]{20}$/);
+  });
+
+  it("refuses to start with an app token Slack rejects, saying which variable to check", async () => {
+    const started = startServer({
+      settings: settingsFromEnv({
+        DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
+        TABLE_NAME: `gk-socket-${randomBytes(5).toString("hex")}`,
+        SLACK_APP_TOKEN: "xapp-1-revoked",
+        SLACK_BOT_TOKEN: fake.token,
+        SLACK_API_URL: fake.apiUrl,
+      }),
+      config: CONFIG,
+      port: 0,
+      host: "127.0.0.1",
+      log: createLogger("error", () => {}),
+      sweepIntervalMs: false,
+    });
+    await expect(started).rejects.toThrow(PlatformConnectError);
+    await expect(started).rejects.toThrow(
+      /Socket Mode could not connect \(invalid_auth\): check SLACK_APP_TOKEN/,
+    );
   });
 
   it("records the answer times and the request as metrics", () => {
