@@ -7,6 +7,7 @@ import * as Capacity from "../core/capacity.js";
 import * as Communities from "../core/communities.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
+import { ENDPOINT_PATHS } from "../core/deployment.js";
 import { createLogger } from "../core/log.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
@@ -16,7 +17,7 @@ import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
 import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
 import { runningEndpoint } from "./local/running.js";
-import { DataDirInUseError, startServer } from "./server.js";
+import { DataDirInUseError, type LocalServer, PlatformConnectError, startServer } from "./server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = join(ROOT, "gatekeeper.example.yaml");
@@ -29,6 +30,7 @@ Commands:
   check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
   sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
   discord register [--guild]   register the Discord commands (globally, or per configured guild)
+  doctor                       check the config and credentials against Slack and Discord; exit 1 with what to fix
   block <community> <user>     stop a user from applying
   unblock <community> <user>   allow them again
   release <community> <user>   a member left: free their seat and admit from the waitlist
@@ -48,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepOnce(rest);
       case "discord":
         return await discord(rest);
+      case "doctor":
+        return await doctor();
       case "block":
       case "unblock":
         return await block(rest, command === "block");
@@ -71,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof SettingsError ||
       error instanceof JavaMissingError ||
-      error instanceof DataDirInUseError
+      error instanceof DataDirInUseError ||
+      error instanceof PlatformConnectError
     ) {
       process.stderr.write(`${error.message}\n`);
       return 1;
@@ -108,12 +113,12 @@ async function serve(): Promise<number> {
   if (!settings.dynamodbEndpoint)
     process.stdout.write(`Starting the embedded DynamoDB Local (data in ${settings.dataDir})…\n`);
   const server = await startServer({ settings, config });
-  const on = (v: unknown) => (v ? "on" : "off (set its credentials to turn it on)");
+  const { slack: slackLine, discord: discordLine } = transportSummary(server.transports);
   process.stdout.write(
     [
       `Gatekeeper is listening on http://localhost:${new URL(server.url).port}`,
-      `  Slack:       ${on(settings.slack)}${settings.slack ? "  POST /slack/events" : ""}`,
-      `  Discord:     ${on(settings.discord)}${settings.discord ? "  POST /discord/interactions" : ""}`,
+      `  Slack:       ${slackLine}`,
+      `  Discord:     ${discordLine}`,
       `  DynamoDB:    ${server.dynamodbEndpoint} (${server.embeddedDynamoDb ? `embedded, data in ${settings.dataDir}` : "DYNAMODB_ENDPOINT"}), table ${settings.tableName}`,
       `  Communities: ${config.communities.map((c) => `${c.id} (${c.platform})`).join(", ")} from ${relative(process.cwd(), path) || path}`,
       "  Health:      GET /healthz",
@@ -130,6 +135,27 @@ async function serve(): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+const OFF_LINE = "off (set its credentials to turn it on)";
+
+/** "on  POST /slack/events", "on (Socket Mode)", "on (Gateway)", or how to turn it on. */
+export function transportSummary(t: LocalServer["transports"]): { slack: string; discord: string } {
+  const slack =
+    t.slack === "socket-mode"
+      ? "on (Socket Mode)"
+      : t.slack === "http"
+        ? `on  POST ${ENDPOINT_PATHS.slack}`
+        : OFF_LINE;
+  const discord =
+    t.discord === "gateway"
+      ? "on (Gateway)"
+      : t.discord === "gateway+http"
+        ? `on (Gateway; also POST ${ENDPOINT_PATHS.discord})`
+        : t.discord === "http"
+          ? `on  POST ${ENDPOINT_PATHS.discord}`
+          : OFF_LINE;
+  return { slack, discord };
 }
 
 function check(file: string | undefined): number {
@@ -168,7 +194,11 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () =
     await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
     const runtime = createRuntime(
       { ...settings, dynamodbEndpoint: endpoint },
-      { config, log: createLogger("warn"), ...(now ? { now } : {}) },
+      {
+        config,
+        log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
+        ...(now ? { now } : {}),
+      },
     );
     return await work(runtime);
   } finally {
@@ -195,6 +225,18 @@ async function sweepOnce(args: string[]): Promise<number> {
   return 0;
 }
 
+async function doctor(): Promise<number> {
+  const settings = loadSettings();
+  const { config } = configFor(settings);
+  const { runDoctor } = await import("./doctor.js");
+  return runDoctor({
+    settings,
+    config,
+    log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
 async function discord(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "register") throw new UsageError(`Unknown discord command "${sub ?? ""}".`);
@@ -202,7 +244,7 @@ async function discord(args: string[]): Promise<number> {
   const settings = loadSettings();
   if (!settings.discord) {
     throw new SettingsError(
-      "Discord is off: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
+      "Discord is off: set DISCORD_BOT_TOKEN (over the Gateway), or DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
     );
   }
   const { config } = configFor(settings);

@@ -1,5 +1,6 @@
 import type { GatekeeperConfig } from "./config/schema.js";
 import type { Logger } from "./log.js";
+import type { Metrics } from "./metrics.js";
 import type { Store } from "./store/client.js";
 
 /** What every core operation needs: the table, the communities, a clock and a logger. */
@@ -8,4 +9,6 @@ export interface Core {
   config: GatekeeperConfig;
   now(): Date;
   log: Logger;
+  /** Operational metrics (core/metrics.ts); absent: not recorded. */
+  metrics?: Metrics;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Core } from "./context.js";
+import { METRIC } from "./deployment.js";
 import {
   type EffectSpec,
   type EffectState,
@@ -83,6 +84,7 @@ export async function run(
       if (!performer) throw new RetryableEffectError(`${effect.platform} is not configured`);
       await perform(core, performer, effect);
       await settle(core, effect, { status: "done" });
+      core.metrics?.count(METRIC.effectsPerformed);
       return "done";
     } catch (error) {
       lastError = error;
@@ -253,6 +255,7 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
     // operators see it (`gatekeeper sweep`); other permanent failures show on the card.
     const isCard = effect.spec.kind === "card.post" || effect.spec.kind === "card.update";
     await settle(core, effect, { status: isCard ? "dead" : "failed", error: message });
+    core.metrics?.count(isCard ? METRIC.effectsStuck : METRIC.effectsFailed);
     await reportIssue(core, effect, error.issue);
     return "failed";
   }
@@ -263,6 +266,7 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
       error: message,
     });
     await settle(core, effect, { status: "dead", error: message });
+    core.metrics?.count(METRIC.effectsStuck);
     await reportIssue(core, effect, `${describe(effect)} failed after ${effect.attempts} attempts`);
     return "dead";
   }
@@ -276,6 +280,7 @@ async function fail(core: Core, effect: EffectItem, error: unknown): Promise<Run
     error: message,
   });
   await settle(core, effect, { status: "retry", dueAt, error: message });
+  core.metrics?.count(METRIC.effectsRetried);
   return "retry";
 }
 

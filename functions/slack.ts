@@ -3,6 +3,7 @@ import { createSlackApp } from "../bots/slack/app.js";
 import { RECEIVED_AT_HEADER } from "../bots/slack/deadline.js";
 import { isSslCheck, screenSlackBody } from "../bots/slack/screen.js";
 import { verifySlackSignature } from "../bots/slack/verify.js";
+import { withLogContext } from "../core/log.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 
 type SlackHandler = (
@@ -21,17 +22,24 @@ type SlackHandler = (
 export function createSlackHandler(runtime: Runtime): SlackHandler {
   const settings = runtime.settings.slack;
   const log = runtime.core.log;
-  if (!settings) {
+  const signingSecret = settings?.signingSecret;
+  if (!settings || !signingSecret) {
     return async () => ({
       statusCode: 404,
       headers: { "content-type": "text/plain" },
-      body: "Slack is not configured",
+      body: settings ? "Slack is connected over Socket Mode, not HTTP" : "Slack is not configured",
     });
   }
+  const secret: string = signingSecret;
   const { receiver } = createSlackApp(runtime.core, settings, log);
   const bolt = receiver.toHandler();
 
-  return async (event, context) => {
+  return (event, context) => withLogContext({ platform: "slack" }, () => answer(event, context));
+
+  async function answer(
+    event: APIGatewayProxyEventV2,
+    context: unknown,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const started = Date.now();
     const request = normalize(event);
     request.headers[RECEIVED_AT_HEADER] = String(started);
@@ -41,7 +49,7 @@ export function createSlackHandler(runtime: Runtime): SlackHandler {
       return { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" };
     }
     const verdict = verifySlackSignature({
-      signingSecret: settings.signingSecret,
+      signingSecret: secret,
       body: request.body ?? "",
       signature: request.headers["x-slack-signature"],
       timestamp: request.headers["x-slack-request-timestamp"],
@@ -85,7 +93,7 @@ export function createSlackHandler(runtime: Runtime): SlackHandler {
       ...(request.headers["x-slack-retry-num"] ? { retryNum: request.headers["x-slack-retry-num"] } : {}),
     });
     return result;
-  };
+  }
 }
 
 /**

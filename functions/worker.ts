@@ -1,6 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { METRIC } from "../core/deployment.js";
 import * as Outbox from "../core/outbox.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 
@@ -34,6 +35,7 @@ export function createWorker(runtime: Runtime) {
               requestId: effect.requestId,
               error,
             });
+            runtime.core.metrics?.count(METRIC.handlerErrors);
             // This record and the rest of its request's queue go back to Lambda, in order.
             for (const later of queue.slice(i)) {
               const id = later.record.dynamodb?.SequenceNumber;

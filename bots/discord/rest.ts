@@ -1,5 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from "@discordjs/rest";
-import { RESTJSONErrorCodes } from "discord-api-types/v10";
+import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
+import { z } from "zod";
 import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 import type { DiscordSettings } from "../../core/settings.js";
 
@@ -37,6 +38,27 @@ export function createDiscordRest(settings: Pick<DiscordSettings, "apiUrl" | "bo
     offset: 0,
     timeout: REQUEST_TIMEOUT_MS,
   }).setToken(settings.botToken);
+}
+
+/**
+ * The client of the Gateway connection (gateway.ts): `GET /gateway/bot` with the bot token, and
+ * the interaction callbacks (no auth). Unlike the outbox's client it may retry and wait out a
+ * rate limit itself: nobody else would retry a callback or a reconnect.
+ */
+export function createGatewayRest(settings: Pick<DiscordSettings, "apiUrl" | "botToken">): REST {
+  return new REST({
+    version: "10",
+    api: settings.apiUrl.replace(/\/+$/, ""),
+    retries: 2,
+    timeout: 2_500,
+  }).setToken(settings.botToken);
+}
+
+const applicationSchema = z.object({ id: z.string() });
+
+/** The id of the application the bot token belongs to (`GET /applications/@me`). */
+export async function tokenApplicationId(rest: REST): Promise<string> {
+  return applicationSchema.parse(await rest.get(Routes.currentApplication())).id;
 }
 
 export function createDiscordApi(settings: Pick<DiscordSettings, "apiUrl" | "botToken">): DiscordApi {

@@ -4,6 +4,7 @@ import {
   AwsLambdaReceiver,
   LogLevel,
   type Logger as SlackLogger,
+  SocketModeReceiver,
   webApi,
 } from "@slack/bolt";
 import type { Logger } from "../../core/log.js";
@@ -22,6 +23,9 @@ import { RECEIVED_AT_HEADER } from "./deadline.js";
  * - The outbox client (worker path): no retries and rate limits rejected at once, so the outbox
  *   owns every retry (see `errors.ts` for how failures map to retryable and permanent).
  * - The profile client: `users.info` during a form submission, with a short timeout.
+ * - The Socket Mode app (the local bot with an app-level token): the same Bolt app and listeners
+ *   on a `SocketModeReceiver`, which opens its connection with `apps.connections.open` against
+ *   the same API base (so tests point it at a fake) and reconnects on its own.
  */
 
 /** Web API calls made while Slack waits for the answer: short, no retries. */
@@ -37,7 +41,11 @@ const NO_RETRIES = { retries: 0 } as const;
 
 export type WebClient = webApi.WebClient;
 
-/** Bolt's and the Web API's logger interface, over ours. */
+/**
+ * Bolt's, the Web API's and Socket Mode's logger interface, over ours. Their debug output quotes
+ * whole request and response bodies (answers, notes, profiles, emails), so it is never written,
+ * whatever LOG_LEVEL says: logs carry ids, not what people wrote.
+ */
 export function slackLogger(log: Logger, name = "slack"): SlackLogger {
   let level: LogLevel = LogLevel.INFO;
   const text = (parts: unknown[]) =>
@@ -47,7 +55,7 @@ export function slackLogger(log: Logger, name = "slack"): SlackLogger {
       )
       .join(" ");
   return {
-    debug: (...m: unknown[]) => log.debug(text(m), { source: name }),
+    debug: () => {},
     info: (...m: unknown[]) => log.info(text(m), { source: name }),
     warn: (...m: unknown[]) => log.warn(text(m), { source: name }),
     error: (...m: unknown[]) => log.error(text(m), { source: name }),
@@ -74,6 +82,11 @@ function webClient(settings: SlackSettings, log: Logger, name: string, timeout: 
 /** The outbox's client: every failure surfaces at once for the outbox to classify and retry. */
 export function createOutboxClient(settings: SlackSettings, log: Logger): WebClient {
   return webClient(settings, log, "slack-outbox", OUTBOX_TIMEOUT_MS);
+}
+
+/** `gatekeeper doctor`'s client: the same no-retry policy, a patient timeout. */
+export function createDoctorClient(settings: SlackSettings, log: Logger): WebClient {
+  return webClient(settings, log, "slack-doctor", OUTBOX_TIMEOUT_MS);
 }
 
 /** The client for `users.info` on form submission. */
@@ -119,15 +132,34 @@ export interface BoltParts {
   receiver: AwsLambdaReceiver;
 }
 
+/** The Bolt app's options shared by both receivers: local authorization, a short, retry-free client. */
+function appOptions(settings: SlackSettings, log: Logger, logger: SlackLogger) {
+  const identity = botIdentity(settings, log);
+  const authorize: Authorize<boolean> = async () => ({ botToken: settings.botToken, ...identity() });
+  return {
+    authorize,
+    logger,
+    convoStore: false as const,
+    clientOptions: {
+      slackApiUrl: settings.apiUrl,
+      retryConfig: NO_RETRIES,
+      rejectRateLimitedCalls: true,
+      timeout: INTERACTIVE_TIMEOUT_MS,
+    },
+  };
+}
+
 /**
  * The Bolt app on an `AwsLambdaReceiver`. Authorization is local (the single workspace token and
  * the cached ids), so Bolt never calls `auth.test` on its own; listeners are registered by `app.ts`.
  */
 export function createBoltApp(settings: SlackSettings, log: Logger): BoltParts {
   const logger = slackLogger(log, "bolt");
+  const { signingSecret } = settings;
+  if (!signingSecret) throw new Error("Slack over HTTP needs SLACK_SIGNING_SECRET");
   // The edge (functions/slack.ts) has verified the raw body's signature; Bolt sees the screened copy.
   const receiver = new AwsLambdaReceiver({
-    signingSecret: settings.signingSecret,
+    signingSecret,
     signatureVerification: false,
     logger,
     // When the handler received the request: every listener answers within a budget from it.
@@ -136,19 +168,30 @@ export function createBoltApp(settings: SlackSettings, log: Logger): BoltParts {
       return Number.isFinite(stamp) ? { receivedAt: stamp } : {};
     },
   });
-  const identity = botIdentity(settings, log);
-  const authorize: Authorize<boolean> = async () => ({ botToken: settings.botToken, ...identity() });
-  const app = new App({
-    receiver,
-    authorize,
-    logger,
-    convoStore: false,
-    clientOptions: {
-      slackApiUrl: settings.apiUrl,
-      retryConfig: NO_RETRIES,
-      rejectRateLimitedCalls: true,
-      timeout: INTERACTIVE_TIMEOUT_MS,
-    },
+  const app = new App({ receiver, ...appOptions(settings, log, logger) });
+  return { app, receiver };
+}
+
+export interface SocketModeParts {
+  app: App;
+  receiver: SocketModeReceiver;
+}
+
+/**
+ * The Bolt app on a `SocketModeReceiver` (app-level token). Its connection client keeps Socket
+ * Mode's own retry policy for `apps.connections.open` (a network blip while reconnecting is
+ * retried, a revoked token is not).
+ */
+export function createSocketModeApp(settings: SlackSettings, log: Logger): SocketModeParts {
+  const { appToken } = settings;
+  if (!appToken) throw new Error("Slack Socket Mode needs SLACK_APP_TOKEN");
+  const logger = slackLogger(log, "bolt");
+  const receiver = new SocketModeReceiver({
+    appToken,
+    logger: slackLogger(log, "slack-socket-mode"),
+    autoReconnectEnabled: true,
+    installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } },
   });
+  const app = new App({ receiver, ...appOptions(settings, log, logger) });
   return { app, receiver };
 }

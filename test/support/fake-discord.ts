@@ -33,6 +33,28 @@ export interface StoredMessage {
   edits: number;
 }
 
+export interface FakeRole {
+  id: string;
+  name: string;
+  position: number;
+  /** Permission bits, as a decimal string (Discord's format). */
+  permissions: string;
+}
+
+export interface FakeGuild {
+  roles: FakeRole[];
+  /** User id → role ids. */
+  members: Map<string, string[]>;
+}
+
+export interface FakeChannel {
+  id: string;
+  guild_id: string;
+  name: string;
+  type: number;
+  permission_overwrites: { id: string; type: 0 | 1; allow: string; deny: string }[];
+}
+
 export type Failure =
   | { kind: "rate-limit"; retryAfterSeconds: number; global?: boolean }
   | { kind: "server-error"; status?: number }
@@ -64,6 +86,18 @@ export interface FakeDiscord {
   dmChannelOf(userId: string): string;
   /** Calls that succeeded (2xx), optionally filtered. */
   ok(method?: string, route?: RegExp): RecordedCall[];
+  /** The bot's user id (`GET /users/@me`); the application's id is `opts.applicationId`. */
+  botUserId: string;
+  /** Servers for the doctor's checks: roles (with positions and permissions) and members' roles. */
+  guilds: Map<string, FakeGuild>;
+  /** Channels `GET /channels/{id}` knows, with their permission overwrites. */
+  channels: Map<string, FakeChannel>;
+  /** What `GET /gateway/bot` answers as the Gateway's URL (a fake Gateway). */
+  gatewayUrl: string | undefined;
+  /** Interaction answers received at `POST /interactions/{id}/{token}/callback`. */
+  callbacks: { id: string; token: string; body: unknown }[];
+  /** Waits for the answer to one interaction. */
+  callbackOf(interactionId: string, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -103,7 +137,8 @@ export async function startFakeDiscord(
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://localhost");
-      const path = url.pathname.replace(/^\/api\/v10/, "");
+      // Percent-decoded like any HTTP server does (`@discordjs/rest` sends `/users/%40me`).
+      const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
       const method = req.method ?? "GET";
       const raw = Buffer.concat(chunks).toString("utf8");
       let body: unknown;
@@ -162,9 +197,49 @@ export async function startFakeDiscord(
         return error(f.status, f.code, f.message);
       }
 
-      const isWebhook = path.startsWith("/webhooks/");
+      // Webhooks and interaction callbacks are authorised by their token, not the bot's.
+      const isWebhook = path.startsWith("/webhooks/") || path.startsWith("/interactions/");
       if (!isWebhook && req.headers.authorization !== `Bot ${token}`)
         return error(401, 0, "401: Unauthorized");
+      const callback = method === "POST" ? path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/) : null;
+      if (callback) {
+        fake.callbacks.push({ id: callback[1] ?? "", token: callback[2] ?? "", body });
+        return send(204);
+      }
+      if (method === "GET" && path === "/users/@me")
+        return send(200, { id: fake.botUserId, username: "gatekeeper", bot: true });
+      if (method === "GET" && (path === "/applications/@me" || path === "/oauth2/applications/@me"))
+        return send(200, { id: opts.applicationId ?? "1", name: "Gatekeeper", bot_public: false });
+      const guildRoles = method === "GET" ? path.match(/^\/guilds\/(\d+)\/roles$/) : null;
+      if (guildRoles) {
+        const guild = fake.guilds.get(guildRoles[1] ?? "");
+        return guild ? send(200, guild.roles) : error(404, 10004, "Unknown Guild");
+      }
+      const guildMember = method === "GET" ? path.match(/^\/guilds\/(\d+)\/members\/(\d+)$/) : null;
+      if (guildMember) {
+        const guild = fake.guilds.get(guildMember[1] ?? "");
+        if (!guild) return error(404, 10004, "Unknown Guild");
+        const memberRoles = guild.members.get(guildMember[2] ?? "");
+        if (!memberRoles) return error(404, 10007, "Unknown Member");
+        return send(200, {
+          user: { id: guildMember[2], username: "member" },
+          roles: memberRoles,
+          joined_at: new Date().toISOString(),
+        });
+      }
+      const getChannel = method === "GET" ? path.match(/^\/channels\/(\d+)$/) : null;
+      if (getChannel) {
+        const channel = fake.channels.get(getChannel[1] ?? "");
+        return channel ? send(200, channel) : error(404, 10003, "Unknown Channel");
+      }
+      if (method === "GET" && path === "/gateway/bot") {
+        if (!fake.gatewayUrl) return error(404, 0, "404: Not Found");
+        return send(200, {
+          url: fake.gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        });
+      }
 
       const on = (verb: string, re: RegExp) => (method === verb ? path.match(re) : null);
       const postMessage = on("POST", /^\/channels\/(\d+)\/messages$/);
@@ -233,8 +308,23 @@ export async function startFakeDiscord(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  return {
+  const fake: FakeDiscord = {
     url,
+    gatewayUrl: undefined,
+    callbacks: [],
+    botUserId: opts.applicationId ?? "1",
+    guilds: new Map(),
+    channels: new Map(),
+    async callbackOf(interactionId, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = fake.callbacks.find((c) => c.id === interactionId);
+        if (found) return found.body;
+        if (Date.now() > deadline)
+          throw new Error(`fake Discord: no callback for interaction ${interactionId}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     apiUrl: `${url}/api`,
     token,
     calls,
@@ -263,4 +353,5 @@ export async function startFakeDiscord(
         server.closeAllConnections();
       }),
   };
+  return fake;
 }

@@ -81,6 +81,14 @@ export interface FakeSlack {
     probe: (calls: SlackCall[]) => T | undefined | false,
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T>;
+  /** The bot token's scopes, sent in the `x-oauth-scopes` header of every answer. */
+  scopes: string[];
+  /** Channels `conversations.info` knows (with `members` saying whether the bot is in them). */
+  channels: Set<string>;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode). */
+  appToken: string;
+  /** What `apps.connections.open` answers as the WebSocket URL (a fake Socket Mode server). */
+  socketModeUrl: string | undefined;
   /** Forgets calls, queued failures and channel members. */
   reset(): void;
   close(): Promise<void>;
@@ -106,9 +114,10 @@ export function defaultUser(id: string, teamDomain = "example.com"): FakeUser {
 }
 
 export async function startFakeSlack(
-  opts: { token?: string; teamId?: string; botUserId?: string } = {},
+  opts: { token?: string; teamId?: string; botUserId?: string; appToken?: string } = {},
 ): Promise<FakeSlack> {
   const token = opts.token ?? "xoxb-test-token";
+  const appToken = opts.appToken ?? "xapp-1-A0TEST-test-app-token";
   const teamId = opts.teamId ?? "T0TEST";
   const botUserId = opts.botUserId ?? "U0GATEBOT";
   const calls: SlackCall[] = [];
@@ -167,6 +176,19 @@ export async function startFakeSlack(
           return { ok: false, error: "message_not_found" };
         messages.set(ts, { ...existing, text: str("text"), blocks: params.blocks });
         return { ok: true, channel: existing.channel, ts, text: str("text") };
+      }
+      case "conversations.info": {
+        const channel = str("channel");
+        if (!channel || !fake.channels.has(channel)) return { ok: false, error: "channel_not_found" };
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_private: true,
+            is_member: members.get(channel)?.has(botUserId) ?? false,
+          },
+        };
       }
       case "chat.postEphemeral":
         return { ok: true, message_ts: nextTs() };
@@ -229,7 +251,11 @@ export async function startFakeSlack(
       call.ok = status === 200 && body.ok === true;
       if (typeof body.error === "string") call.error = body.error;
       call.response = body;
-      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "x-oauth-scopes": fake.scopes.join(","),
+        ...headers,
+      });
       res.end(JSON.stringify(body));
     };
 
@@ -250,6 +276,13 @@ export async function startFakeSlack(
         return send(200, { ok: false, error: f.error, ...(f.extra ?? {}) });
       }
     }
+    // Socket Mode's connection URL is asked for with the app-level token, everything else with the bot token.
+    if (method === "apps.connections.open") {
+      if (callToken !== appToken)
+        return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
+      if (!fake.socketModeUrl) return send(200, { ok: false, error: "not_allowed_token_type" });
+      return send(200, { ok: true, url: fake.socketModeUrl });
+    }
     if (callToken !== token)
       return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
     return send(200, answer(method, params));
@@ -265,10 +298,22 @@ export async function startFakeSlack(
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
 
-  return {
+  const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
     hooksUrl: `${base}/hooks/`,
     token,
+    appToken,
+    socketModeUrl: undefined,
+    scopes: [
+      "commands",
+      "chat:write",
+      "im:write",
+      "users:read",
+      "users:read.email",
+      "groups:write",
+      "groups:read",
+    ],
+    channels: new Set(),
     teamId,
     botUserId,
     calls,
@@ -313,6 +358,7 @@ export async function startFakeSlack(
         server.closeAllConnections();
       }),
   };
+  return fake;
 }
 
 /** Form-encoded (what `WebClient` sends) or JSON bodies; JSON-looking form values are parsed. */
