@@ -49,8 +49,8 @@ export type Failure =
   /** Waits, then answers normally. */
   | { kind: "delay"; ms: number }
   /** Performs the call, then never answers (`hang`), drops the connection (`reset`) or answers after `afterMs` (`late`). */
-  | { kind: "accept"; then: "hang" | "reset" }
-  | { kind: "accept"; then: "late"; afterMs: number };
+  | { kind: "accept"; answer: "hang" | "reset" }
+  | { kind: "accept"; answer: "late"; afterMs: number };
 
 type Answer = (status: number, payload?: unknown, headers?: Record<string, string>) => void;
 
@@ -115,7 +115,7 @@ export async function startFakeDiscord(
   };
 
   /** Answers one call the way Discord does (after any planned failure was dealt with). */
-  function route(call: RecordedCall, req: IncomingMessage, answer: Answer): void {
+  function route(call: RecordedCall, req: IncomingMessage, answer: Answer) {
     const { method, path, body } = call;
     const send = answer;
     const error = (status: number, code: number, message: string) => send(status, { message, code });
@@ -259,19 +259,20 @@ export async function startFakeDiscord(
         case "delay":
           setTimeout(() => route(call, req, send), f.ms);
           return;
-        case "accept":
+        case "accept": {
           // Discord does the work; the answer is lost or late.
           call.unanswered = true;
-          const late = f.then === "late" ? f.afterMs : 0;
+          const late = f.answer === "late" ? f.afterMs : 0;
           return route(call, req, (status, payload, headers) => {
             call.status = status;
-            if (f.then === "hang") return;
-            if (f.then === "reset") {
+            if (f.answer === "hang") return;
+            if (f.answer === "reset") {
               req.socket.destroy();
               return;
             }
             setTimeout(() => send(status, payload, headers), late);
           });
+        }
       }
     });
   });
