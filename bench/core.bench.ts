@@ -48,6 +48,7 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
     async notify() {},
     async grant() {},
     async remind() {},
+    async alert() {},
   };
   const server = await startServer({
     settings: settingsFromEnv({ DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"), TABLE_NAME: "gk-bench-core" }),

@@ -7,10 +7,10 @@ import { createLogger, type Logger } from "../core/log.js";
 import type { Settings } from "../core/settings.js";
 import { createDynamoClient, createStreamsClient } from "../core/store/client.js";
 import { ensureTable } from "../core/store/create-table.js";
-import { sweep } from "../core/sweep.js";
 import { createDiscordHandler } from "../functions/discord.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSlackHandler } from "../functions/slack.js";
+import { createSweeper } from "../functions/sweeper.js";
 import { createWorker } from "../functions/worker.js";
 import { BodyTooLargeError, readBody, toFunctionUrlEvent, writeJson, writeResult } from "./http.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./local/dynamodb-local.js";
@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** The communities; default: read from `settings.configPath`. */
   config?: GatekeeperConfig;
   now?: () => Date;
+  /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
+  outboxNow?: () => Date;
   log?: Logger;
   /** Port to listen on; default `settings.port` (0 picks a free one). */
   port?: number;
@@ -84,6 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       log,
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
     });
 
     const poller = startStreamPoller({
@@ -101,7 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        sweep(runtime.core, runtime.performers)
+        createSweeper(runtime)()
           .catch((error: unknown) => log.error("sweep failed", { error }))
           .finally(() => {
             running = false;

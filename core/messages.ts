@@ -1,5 +1,5 @@
 import type { Community } from "./config/schema.js";
-import type { NoticeKind } from "./effects.js";
+import type { EffectSpec, NoticeKind } from "./effects.js";
 import type { JoinRequest, RequestStatus } from "./model.js";
 import type { Refusal } from "./requests.js";
 
@@ -84,3 +84,41 @@ export function unknownCommunity(id: string, communities: Community[]): string {
 
 export const NO_COMMUNITIES = "No community is set up for this workspace yet.";
 export const NOT_A_MODERATOR = "Only this community's moderators can approve or deny requests.";
+
+const NOTICE_ACTIVITY: Record<NoticeKind, string> = {
+  approved: "telling the applicant they were approved",
+  admitted: "telling the applicant a seat opened up for them",
+  waitlisted: "telling the applicant they are on the waitlist",
+  denied: "telling the applicant they were declined",
+  expired: "telling the applicant their request expired",
+};
+
+/** What an outbox entry does, as a phrase: "granting access". */
+export function activity(spec: EffectSpec): string {
+  switch (spec.kind) {
+    case "card.post":
+      return "posting the approval card";
+    case "card.update":
+      return "updating the approval card";
+    case "notice":
+      return NOTICE_ACTIVITY[spec.notice];
+    case "grant":
+      return "granting access";
+    case "remind":
+      return "reminding the moderators";
+    case "stuck":
+      return "telling the moderators about a stuck delivery";
+  }
+}
+
+/**
+ * Posted once to the review channel when a delivery keeps failing. `applicant` is user text
+ * (adapters escape the whole sentence); `why` is the last error.
+ */
+export function stuck(community: Community, applicant: string, what: string, why: string): string {
+  return (
+    `Delivery stuck: Gatekeeper keeps failing at ${what} for ${applicant}'s request to join ` +
+    `${community.name} (last error: ${why}). It keeps retrying, at least hourly; an operator can list it with ` +
+    `"gatekeeper outbox list" and retry it now with "gatekeeper outbox retry".`
+  );
+}

@@ -92,6 +92,8 @@ export const applicantStandingSchema = z.object({
   activeRequestId: z.string().optional(),
   cooldownUntil: z.string().optional(),
   memberSince: z.string().optional(),
+  /** The request whose approval gave the seat (set with `memberSince`). */
+  membershipRequestId: z.string().optional(),
   blocked: z.boolean().optional(),
 });
 export type ApplicantStanding = z.infer<typeof applicantStandingSchema>;

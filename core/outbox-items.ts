@@ -1,4 +1,5 @@
-import type { Core, TransactItem } from "./context.js";
+import { createHash } from "node:crypto";
+import { type Core, outboxTime, type TransactItem } from "./context.js";
 import type { EffectSpec } from "./effects.js";
 import { type Actor, type AuditEntry, keys, type RequestStatus } from "./model.js";
 import { TABLE } from "./store/table.js";
@@ -13,9 +14,19 @@ export function effectName(spec: EffectSpec, cause: string): string {
       return `notice.${spec.notice}`;
     case "card.update":
       return `card.update#${cause}`;
+    case "stuck":
+      return `stuck#${spec.effect}`;
     default:
       return spec.kind;
   }
+}
+
+/**
+ * The entry's stable id for the platforms (Discord's `nonce`, at most 25 characters; Slack's
+ * message metadata): the same for every attempt of one entry, different across entries.
+ */
+export function effectKey(requestId: string, name: string): string {
+  return createHash("sha256").update(`${requestId}:${name}`).digest("hex").slice(0, 25);
 }
 
 /** Outbox entries to write in the same transaction as the state change that causes them. */
@@ -25,7 +36,8 @@ export function effectPuts(
   specs: EffectSpec[],
   cause: string,
 ): TransactItem[] {
-  const now = core.now();
+  // The outbox's clock, not the decisions' (which `sweep --now` may have moved).
+  const now = outboxTime(core);
   const due = new Date(now.getTime() + STREAM_GRACE_MS).toISOString();
   return specs.map((spec) => {
     const name = effectName(spec, cause);
@@ -42,6 +54,7 @@ export function effectPuts(
           platform: request.platform,
           status: "pending",
           attempts: 0,
+          failures: 0,
           createdAt: now.toISOString(),
           dueAt: due,
           [TABLE.indexes.due.partitionKey]: keys.outbox,

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   config?: GatekeeperConfig;
   log?: Logger;
   now?: () => Date;
+  /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
+  outboxNow?: () => Date;
 }
 
 export function createRuntime(settings: Settings, options: RuntimeOptions = {}): Runtime {
@@ -34,6 +36,7 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     config,
     now: options.now ?? (() => new Date()),
     log,
+    ...(options.outboxNow ? { outboxNow: options.outboxNow } : {}),
   };
   const performers: Performers = {};
   const { slack, discord } = settings;
@@ -64,11 +67,12 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     return loaded;
   };
   return {
-    postCard: async (state) => (await get()).postCard(state),
-    updateCard: async (state, card) => (await get()).updateCard(state, card),
-    notify: async (state, notice) => (await get()).notify(state, notice),
-    grant: async (state) => (await get()).grant(state),
-    remind: async (state) => (await get()).remind(state),
+    postCard: async (state, ctx) => (await get()).postCard(state, ctx),
+    updateCard: async (state, card, ctx) => (await get()).updateCard(state, card, ctx),
+    notify: async (state, notice, ctx) => (await get()).notify(state, notice, ctx),
+    grant: async (state, ctx) => (await get()).grant(state, ctx),
+    remind: async (state, ctx) => (await get()).remind(state, ctx),
+    alert: async (state, text, ctx) => (await get()).alert(state, text, ctx),
   };
 }
 

@@ -215,6 +215,11 @@ export function renderNotice(state: EffectState, kind: NoticeKind): RESTPostAPIC
   return { content: truncate(content, LIMITS.content), allowed_mentions: NO_MENTIONS };
 }
 
+/** A notice from the core to the review channel (a stuck delivery): plain text, escaped whole. */
+export function renderAlert(text: string): RESTPostAPIChannelMessageJSONBody {
+  return { content: truncate(`⚠️ ${escapeText(text)}`, LIMITS.content), allowed_mentions: NO_MENTIONS };
+}
+
 /** The reminder posted in the review channel as a reply to the card. */
 export function renderReminder(state: EffectState): RESTPostAPIChannelMessageJSONBody {
   const { request, community } = state;

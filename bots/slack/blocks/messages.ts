@@ -27,6 +27,11 @@ export function reminderText(state: EffectState): string {
   )} has been waiting for review since ${when(request.createdAt)}.`;
 }
 
+/** A notice from the core to the review channel (a stuck delivery), escaped whole. */
+export function alertText(text: string): string {
+  return `:warning: ${mrkdwn(text)}`;
+}
+
 /** "Already approved by @mod on …" (mrkdwn) for a click on a request that was decided meanwhile. */
 export function alreadyText(request: JoinRequest): string {
   const d = request.decision;
