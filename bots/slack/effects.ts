@@ -83,9 +83,24 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_PAGES; page++) {
       const args = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const raw = await call(attempt, ctx, () =>
-        thread ? slack.conversations.replies({ ...args, ts: thread }) : slack.conversations.history(args),
-      );
+      ensureTime(ctx, "looking for an earlier message");
+      let raw: unknown;
+      try {
+        raw = await (thread
+          ? slack.conversations.replies({ ...args, ts: thread })
+          : slack.conversations.history(args));
+      } catch (error) {
+        // An app installed before the history scopes cannot look: sending again (a possible
+        // second message) beats not sending at all. Reinstalling from the manifest fixes it.
+        if (slackErrorCode(error) === "missing_scope") {
+          log.warn("slack cannot look for an earlier message (missing history scope); sending again", {
+            channel,
+            effect: ctx.key,
+          });
+          return undefined;
+        }
+        throw toEffectError(error, attempt);
+      }
       const parsed = historySchema.safeParse(raw);
       if (!parsed.success) throw new RetryableEffectError("Slack answered an unreadable history");
       const found = parsed.data.messages?.find(
