@@ -97,3 +97,15 @@ export function lazyHandler<E, R>(
     return built(event, context);
   };
 }
+
+/** Time left in this invocation: Lambda's own count when there is one, else the deployed limit. */
+export function remainingMs(context: unknown, fallbackSeconds: number): number {
+  if (typeof context === "object" && context !== null && "getRemainingTimeInMillis" in context) {
+    const remaining = context.getRemainingTimeInMillis;
+    if (typeof remaining === "function") {
+      const ms: unknown = remaining.call(context);
+      if (typeof ms === "number" && Number.isFinite(ms)) return ms;
+    }
+  }
+  return fallbackSeconds * 1000;
+}

@@ -1,7 +1,6 @@
 import { SWEEPER_TIMEOUT_SECONDS } from "../core/deployment.js";
 import { type SweepReport, sweep } from "../core/sweep.js";
-import { lazyHandler, type Runtime } from "./runtime.js";
-import { remainingMs } from "./worker.js";
+import { lazyHandler, type Runtime, remainingMs } from "./runtime.js";
 
 const SAFETY_MS = 2_000;
 

@@ -3,22 +3,10 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
 import * as Outbox from "../core/outbox.js";
-import { lazyHandler, type Runtime } from "./runtime.js";
+import { lazyHandler, type Runtime, remainingMs } from "./runtime.js";
 
 /** Kept between the last write and the function's time limit (Lambda's clock and ours differ a little). */
 const SAFETY_MS = 2_000;
-
-/** Time left in this invocation: Lambda's own count when there is one, else the deployed limit. */
-export function remainingMs(context: unknown, fallbackSeconds: number): number {
-  if (typeof context === "object" && context !== null && "getRemainingTimeInMillis" in context) {
-    const remaining = (context as { getRemainingTimeInMillis: unknown }).getRemainingTimeInMillis;
-    if (typeof remaining === "function") {
-      const ms: unknown = remaining.call(context);
-      if (typeof ms === "number" && Number.isFinite(ms)) return ms;
-    }
-  }
-  return fallbackSeconds * 1000;
-}
 
 /**
  * The outbox worker: a DynamoDB stream handler. Each new outbox entry is performed once
