@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS } from "../core/deployment.js";
 import { createLogger } from "../core/log.js";
+import * as Outbox from "../core/outbox.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
 import { createDynamoClient } from "../core/store/client.js";
@@ -29,6 +30,9 @@ Commands:
   serve                        run the local bot (what npm start runs)
   check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
   sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
+                               (--now moves the clock of decisions, never the outbox's leases)
+  outbox list [--all]          deliveries that are stuck (--all: every open one, and those given up)
+  outbox retry [id]            re-drive a delivery now (id as listed: <request>/<name>), or all stuck ones
   discord register [--guild]   register the Discord commands (globally, or per configured guild)
   doctor                       check the config and credentials against Slack and Discord; exit 1 with what to fix
   block <community> <user>     stop a user from applying
@@ -48,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return check(rest[0]);
       case "sweep":
         return await sweepOnce(rest);
+      case "outbox":
+        return await outbox(rest);
       case "discord":
         return await discord(rest);
       case "doctor":
@@ -220,7 +226,7 @@ async function sweepOnce(args: string[]): Promise<number> {
   process.stdout.write(
     `Swept: ${report.expired} expired, ${report.reminded} reminded, ${report.admitted} admitted from waitlists; ` +
       `outbox: ${report.effects.done} done, ${report.effects.retry} to retry, ${report.effects.failed} failed, ` +
-      `${report.effects.dead} dead; ${report.deadLetters} in the dead-letter index.\n`,
+      `${report.effects.dead} dead; ${report.stuck} stuck; ${report.deadLetters} in the dead-letter index.\n`,
   );
   return 0;
 }
@@ -235,6 +241,76 @@ async function doctor(): Promise<number> {
     log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
     write: (line) => process.stdout.write(`${line}\n`),
   });
+}
+
+async function outbox(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case "list": {
+      const { values } = parseArgs({ args: rest, options: { all: { type: "boolean", default: false } } });
+      return withRuntime(async (runtime) => {
+        const entries = values.all
+          ? await Outbox.allOpenEntries(runtime.core)
+          : await Outbox.stuckEntries(runtime.core);
+        if (entries.length === 0) {
+          process.stdout.write(values.all ? "The outbox is empty.\n" : "Nothing is stuck.\n");
+          return 0;
+        }
+        process.stdout.write(`${entries.map(describeEntry).join("\n")}\n`);
+        return 0;
+      });
+    }
+    case "retry": {
+      const [id] = rest;
+      return withRuntime(async (runtime) => {
+        const { core, performers } = runtime;
+        const keys = id ? [entryKey(id)] : await Outbox.stuckEntries(core);
+        if (keys.length === 0) {
+          process.stdout.write("Nothing is stuck.\n");
+          return 0;
+        }
+        let failed = 0;
+        for (const key of keys) {
+          const result = await Outbox.retryNow(core, performers, key);
+          if (result !== "done") failed++;
+          process.stdout.write(`${key.requestId}/${key.name}: ${RETRY_WORDS[result] ?? result}\n`);
+        }
+        return failed === 0 ? 0 : 1;
+      });
+    }
+    default:
+      throw new UsageError(`Unknown outbox command "${sub ?? ""}".`);
+  }
+}
+
+const RETRY_WORDS: Partial<Record<Outbox.RetryResult, string>> = {
+  done: "done",
+  retry: "failed again; it stays scheduled (see gatekeeper outbox list)",
+  failed: "failed for good (shown on the card)",
+  dead: "failed; given up",
+  skipped: "taken by another delivery",
+  stopped: "performed, not yet settled; the next sweep settles it",
+  deferred: "not started (out of time)",
+  "not-found": "no such delivery",
+  running: "running right now; try again in a minute",
+  settled: "already done",
+};
+
+/** `<request>/<name>` as `outbox list` prints it. */
+function entryKey(id: string): { requestId: string; name: string } {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1)
+    throw new UsageError(`A delivery id looks like <request>/<name>, e.g. r0123abcd/grant; got "${id}".`);
+  return { requestId: id.slice(0, slash), name: id.slice(slash + 1) };
+}
+
+function describeEntry(e: Outbox.EffectItem): string {
+  const failures = `${e.failures} ${e.failures === 1 ? "failure" : "failures"}`;
+  const next = e.status === "retry" ? `, next try ${e.dueAt}` : "";
+  return (
+    `${e.requestId}/${e.name}  ${e.status} (${e.communityId} on ${e.platform}), ${failures}${next}, ` +
+    `since ${e.createdAt}${e.stuckAt ? `, stuck since ${e.stuckAt}` : ""}\n    ${e.lastError ?? "no error recorded"}`
+  );
 }
 
 async function discord(args: string[]): Promise<number> {

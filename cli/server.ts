@@ -8,10 +8,10 @@ import type { Metrics } from "../core/metrics.js";
 import type { Settings } from "../core/settings.js";
 import { createDynamoClient, createStreamsClient } from "../core/store/client.js";
 import { ensureTable } from "../core/store/create-table.js";
-import { sweep } from "../core/sweep.js";
 import { createDiscordHandler } from "../functions/discord.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSlackHandler } from "../functions/slack.js";
+import { createSweeper } from "../functions/sweeper.js";
 import { createWorker } from "../functions/worker.js";
 import { BodyTooLargeError, readBody, toFunctionUrlEvent, writeJson, writeResult } from "./http.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./local/dynamodb-local.js";
@@ -23,6 +23,8 @@ export interface ServerOptions {
   /** The communities; default: read from `settings.configPath`. */
   config?: GatekeeperConfig;
   now?: () => Date;
+  /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
+  outboxNow?: () => Date;
   /** Default: readable one-line logs on stderr (`LOG_FORMAT=json` for JSON). */
   log?: Logger;
   /** Default: none (metrics are for CloudWatch); tests pass one that captures the EMF lines. */
@@ -97,6 +99,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
     });
 
     const poller = startStreamPoller({
@@ -114,7 +117,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        sweep(runtime.core, runtime.performers)
+        createSweeper(runtime)()
           .catch((error: unknown) => log.error("sweep failed", { error }))
           .finally(() => {
             running = false;

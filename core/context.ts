@@ -7,8 +7,20 @@ import type { Store } from "./store/client.js";
 export interface Core {
   store: Store;
   config: GatekeeperConfig;
+  /** The clock of decisions: expiry, reminders, cooldowns, audit. `sweep --now` fixes it. */
   now(): Date;
   log: Logger;
   /** Operational metrics (core/metrics.ts); absent: not recorded. */
   metrics?: Metrics;
+  /**
+   * The clock of outbox leases and retry times; absent: the wall clock. Never fixed by
+   * `sweep --now`, so a sweep run by hand cannot take over a lease that is live in real time.
+   * Tests that move time through retries set it to their clock.
+   */
+  outboxNow?: () => Date;
+}
+
+/** Now, on the outbox's clock (see `Core.outboxNow`). */
+export function outboxTime(core: Core): Date {
+  return core.outboxNow ? core.outboxNow() : new Date();
 }

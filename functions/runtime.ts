@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   /** Default: EMF on stdout when deployed (settings.metricsService), none otherwise. */
   metrics?: Metrics;
   now?: () => Date;
+  /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
+  outboxNow?: () => Date;
 }
 
 export function createRuntime(settings: Settings, options: RuntimeOptions = {}): Runtime {
@@ -44,6 +46,7 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     now: options.now ?? (() => new Date()),
     log,
     metrics,
+    ...(options.outboxNow ? { outboxNow: options.outboxNow } : {}),
   };
   const performers: Performers = {};
   const { slack, discord } = settings;
@@ -74,12 +77,13 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     return loaded;
   };
   return {
-    postCard: async (state) => (await get()).postCard(state),
-    updateCard: async (state, card) => (await get()).updateCard(state, card),
-    notify: async (state, notice) => (await get()).notify(state, notice),
-    grant: async (state) => (await get()).grant(state),
-    revoke: async (state) => (await get()).revoke(state),
-    remind: async (state) => (await get()).remind(state),
+    postCard: async (state, ctx) => (await get()).postCard(state, ctx),
+    updateCard: async (state, card, ctx) => (await get()).updateCard(state, card, ctx),
+    notify: async (state, notice, ctx) => (await get()).notify(state, notice, ctx),
+    grant: async (state, ctx) => (await get()).grant(state, ctx),
+    revoke: async (state, ctx) => (await get()).revoke(state, ctx),
+    remind: async (state, ctx) => (await get()).remind(state, ctx),
+    alert: async (state, text, ctx) => (await get()).alert(state, text, ctx),
   };
 }
 
@@ -117,4 +121,16 @@ export function lazyHandler<E, R>(
       runtime.metrics.flush();
     }
   };
+}
+
+/** Time left in this invocation: Lambda's own count when there is one, else the deployed limit. */
+export function remainingMs(context: unknown, fallbackSeconds: number): number {
+  if (typeof context === "object" && context !== null && "getRemainingTimeInMillis" in context) {
+    const remaining = context.getRemainingTimeInMillis;
+    if (typeof remaining === "function") {
+      const ms: unknown = remaining.call(context);
+      if (typeof ms === "number" && Number.isFinite(ms)) return ms;
+    }
+  }
+  return fallbackSeconds * 1000;
 }

@@ -7,6 +7,7 @@ import {
   SocketModeReceiver,
   webApi,
 } from "@slack/bolt";
+import { CALL_TIMEOUT_MS } from "../../core/effects.js";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";
 import { RECEIVED_AT_HEADER } from "./deadline.js";
@@ -32,8 +33,11 @@ import { RECEIVED_AT_HEADER } from "./deadline.js";
 const INTERACTIVE_TIMEOUT_MS = 2_000;
 /** `users.info` on submission: past this the request is recorded with the profile unavailable. */
 export const PROFILE_TIMEOUT_MS = 1_500;
-/** Effects run after the answer; a hung call should still end well inside the outbox lease. */
-const OUTBOX_TIMEOUT_MS = 10_000;
+/**
+ * Effects run after the answer; a hung call ends well inside the outbox lease, and the outbox
+ * starts a call only with this much time left before its deadline.
+ */
+const OUTBOX_TIMEOUT_MS = CALL_TIMEOUT_MS;
 /** `auth.test` for the bot's own ids (see `botIdentity`). */
 const IDENTITY_TIMEOUT_MS = 1_000;
 

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import type { Community } from "../config/schema.js";
-import type { Core } from "../context.js";
+import { type Core, outboxTime } from "../context.js";
 import type { EffectSpec } from "../effects.js";
 import {
   type Actor,
@@ -220,9 +221,19 @@ export function effectName(spec: EffectSpec, cause: string): string {
       return `notice.${spec.notice}`;
     case "card.update":
       return `card.update#${cause}`;
+    case "stuck":
+      return `stuck#${spec.effect}`;
     default:
       return spec.kind;
   }
+}
+
+/**
+ * The entry's stable id for the platforms (Discord's `nonce`, at most 25 characters; Slack's
+ * message metadata): the same for every attempt of one entry, different across entries.
+ */
+export function effectKey(requestId: string, name: string): string {
+  return createHash("sha256").update(`${requestId}:${name}`).digest("hex").slice(0, 25);
 }
 
 /** Outbox entries, written in the same transaction as the state change that causes them. */
@@ -232,7 +243,8 @@ export function effectPuts(
   specs: readonly EffectSpec[],
   cause: string,
 ): Labelled[] {
-  const now = core.now();
+  // The outbox's clock, not the decisions' (which `sweep --now` may have moved).
+  const now = outboxTime(core);
   const due = new Date(now.getTime() + STREAM_GRACE_MS).toISOString();
   return specs.map((spec) => {
     const name = effectName(spec, cause);
@@ -249,6 +261,7 @@ export function effectPuts(
           platform: request.platform,
           status: "pending",
           attempts: 0,
+          failures: 0,
           createdAt: now.toISOString(),
           dueAt: due,
           [G1PK]: keys.outbox,

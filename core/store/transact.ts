@@ -17,6 +17,8 @@ export type Label =
   | "seat"
   /** Outbox entries: side effects of the change. */
   | "outbox"
+  /** An outbox entry's own state as a delivery settles it (fenced on the delivery's claim). */
+  | "entry"
   /** The audit trail. */
   | "audit";
 

@@ -2,14 +2,24 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBStreamEvent, AttributeValue as StreamValue } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type LocalServer, startServer } from "../../cli/server.js";
 import { silentLogger } from "../../core/log.js";
+import { noMetrics } from "../../core/metrics.js";
 import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
 import { settingsFromEnv } from "../../core/settings.js";
 import { createWorker } from "../../functions/worker.js";
-import { communityOf, configOf, decideAs, slackCommunity, slackProfile } from "../support/core.js";
+import {
+  communityOf,
+  configOf,
+  createTestCore,
+  decideAs,
+  slackCommunity,
+  slackProfile,
+} from "../support/core.js";
 import { eventually, recordingEffects } from "../support/recording-effects.js";
 
 const config = configOf(slackCommunity({ capacity: 10 }));
@@ -137,6 +147,49 @@ describe("the worker handler", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("the worker's time limit", () => {
+  it("starts no entry that could outlast Lambda's remaining time, and leaves it due for the sweeper", async () => {
+    const core = await createTestCore(config);
+    const fake = recordingEffects();
+    const outcome = await Requests.submit(core, {
+      community: communityOf(config),
+      submissionKey: "deadline-1",
+      applicant: { userId: "U0DEAD", name: "Dead Line" },
+      answers: { why: "Time" },
+      profile: slackProfile("U0DEAD"),
+    });
+    if (outcome.kind !== "recorded") throw new Error(outcome.kind);
+    const [entry] = await Outbox.entriesOf(core, outcome.request.id);
+    if (!entry) throw new Error("no entry");
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        {
+          eventName: "INSERT",
+          dynamodb: {
+            SequenceNumber: "1",
+            // The SDK's and Lambda's types for the same wire format differ.
+            NewImage: marshall(entry) as Record<string, StreamValue>,
+          },
+        },
+      ],
+    };
+    const worker = createWorker({
+      settings: settingsFromEnv({}),
+      core,
+      performers: { slack: fake.effects },
+      metrics: noMetrics,
+    });
+    const lambda = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
+    expect(await worker(event, lambda(5_000))).toEqual({ batchItemFailures: [] });
+    expect(fake.count("postCard")).toBe(0);
+    const left = (await Outbox.entriesOf(core, outcome.request.id))[0];
+    expect(left?.status).toBe("pending");
+    expect(Date.parse(left?.dueAt ?? "")).toBeLessThanOrEqual(Date.now());
+    expect(await worker(event, lambda(30_000))).toEqual({ batchItemFailures: [] });
+    expect(fake.count("postCard")).toBe(1);
   });
 });
 

@@ -5,8 +5,11 @@ import type { AddressInfo } from "node:net";
  * A fake Slack Web API on 127.0.0.1: the real `WebClient` (via `SLACK_API_URL`) talks to it.
  * It records every call (method, parsed params, token), answers like Slack for the methods the
  * bot uses, keeps just enough state to answer realistically (messages for `chat.update`, channel
- * members for `already_in_channel`, spent trigger ids for `trigger_exchanged`), and can be told
- * to fail a method N times with an HTTP 500, a 429 with `Retry-After`, a Slack error, or a delay.
+ * members for `already_in_channel`, spent trigger ids for `trigger_exchanged`, message metadata
+ * for `conversations.history`/`replies` with `include_all_metadata`), and can be told to fail a
+ * method N times with an HTTP 500, a 429 with `Retry-After`, a Slack error, or a delay; or to
+ * accept a call (perform it) and then hang, reset the connection, or answer late, which is what
+ * a client sees as an unknown outcome.
  */
 
 export interface SlackCall {
@@ -23,13 +26,23 @@ export interface SlackCall {
   error?: string;
   /** The JSON answered. */
   response?: Record<string, unknown>;
+  /** The call was performed but its answer never arrived in time (hang, reset, late answer). */
+  unanswered?: boolean;
+  /** When the answer was sent (Date.now()); absent while the call is in flight. */
+  answeredAt?: number;
 }
 
 export type Failure =
   | { status: 500 }
   | { status: 429; retryAfter: number }
   | { error: string; extra?: Record<string, unknown> }
-  | { delayMs: number };
+  | { delayMs: number }
+  /**
+   * The call takes effect (a message is stored, an invite made), then: `hang` never answers,
+   * `reset` drops the connection, `late` answers after `afterMs` (past the client's timeout).
+   */
+  | { accept: "hang" | "reset" }
+  | { accept: "late"; afterMs: number };
 
 export interface FakeUser {
   id: string;
@@ -56,6 +69,8 @@ export interface StoredMessage {
   text: string | undefined;
   blocks: unknown;
   thread_ts?: string;
+  /** `metadata` of `chat.postMessage` ({event_type, event_payload}), as Slack stores it. */
+  metadata?: unknown;
 }
 
 export interface FakeSlack {
@@ -77,6 +92,10 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** Calls that Slack accepted (`ok: true`). */
   succeeded(method: string): SlackCall[];
+  /** Calls still waiting for their answer (not counting ones set to hang). */
+  inFlight(): SlackCall[];
+  /** Messages stored in a channel (a DM: `D` + the user id without its first letter), oldest first. */
+  messagesIn(channel: string): StoredMessage[];
   waitFor<T>(
     probe: (calls: SlackCall[]) => T | undefined | false,
     opts?: { timeoutMs?: number; what?: string },
@@ -89,6 +108,8 @@ export interface FakeSlack {
   appToken: string;
   /** What `apps.connections.open` answers as the WebSocket URL (a fake Socket Mode server). */
   socketModeUrl: string | undefined;
+  /** Forgets queued failures (calls and state stay). */
+  clearFailures(): void;
   /** Forgets calls, queued failures and channel members. */
   reset(): void;
   close(): Promise<void>;
@@ -130,10 +151,49 @@ export async function startFakeSlack(
   let seq = 0;
   let viewSeq = 0;
 
+  // Like Slack's: the seconds of the wall clock, made unique by a sequence (sorts as a number).
   const nextTs = () => {
     seq++;
-    return `${1_780_000_000 + seq}.${String(seq).padStart(6, "0")}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, "0")}`;
   };
+  const dmOf = (user: string) => `D${user.slice(1)}`;
+  const tsNumber = (ts: string) => Number(ts);
+  const truthy = (v: unknown) => v === true || v === "true" || v === "1" || v === 1;
+
+  /** conversations.history / replies: newest first, `oldest`/`latest` bounds, `limit` and `cursor`. */
+  function history(params: Record<string, unknown>, inThread: string | undefined): Record<string, unknown> {
+    const channel = typeof params.channel === "string" ? params.channel : undefined;
+    if (!channel) return { ok: false, error: "channel_not_found" };
+    const oldest = params.oldest !== undefined ? Number(params.oldest) : 0;
+    const latest = params.latest !== undefined ? Number(params.latest) : Number.POSITIVE_INFINITY;
+    const limit = Math.min(Number(params.limit ?? 100) || 100, 999);
+    const offset = typeof params.cursor === "string" && params.cursor ? Number(params.cursor) : 0;
+    const all = [...messages.values()]
+      .filter((m) => m.channel === channel)
+      .filter((m) =>
+        inThread
+          ? m.ts === inThread || m.thread_ts === inThread
+          : m.thread_ts === undefined || m.thread_ts === m.ts,
+      )
+      .filter((m) => tsNumber(m.ts) > oldest && tsNumber(m.ts) <= latest)
+      .sort((a, b) => tsNumber(b.ts) - tsNumber(a.ts));
+    if (inThread) all.reverse(); // replies: oldest first, like Slack
+    const page = all.slice(offset, offset + limit);
+    const more = offset + limit < all.length;
+    return {
+      ok: true,
+      messages: page.map((m) => ({
+        type: "message",
+        ts: m.ts,
+        text: m.text,
+        bot_id: "B0GATEBOT",
+        ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(truthy(params.include_all_metadata) && m.metadata ? { metadata: m.metadata } : {}),
+      })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(offset + limit) : "" },
+    };
+  }
 
   function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const str = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
@@ -152,7 +212,7 @@ export async function startFakeSlack(
         const target = str("channel");
         if (!target) return { ok: false, error: "channel_not_found" };
         if (!str("text") && !params.blocks) return { ok: false, error: "no_text" };
-        const channel = /^[UW]/.test(target) ? `D${target.slice(1)}` : target;
+        const channel = /^[UW]/.test(target) ? dmOf(target) : target;
         const ts = nextTs();
         const thread = str("thread_ts");
         messages.set(ts, {
@@ -161,6 +221,7 @@ export async function startFakeSlack(
           text: str("text"),
           blocks: params.blocks,
           ...(thread ? { thread_ts: thread } : {}),
+          ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
         });
         return {
           ok: true,
@@ -189,6 +250,19 @@ export async function startFakeSlack(
             is_member: members.get(channel)?.has(botUserId) ?? false,
           },
         };
+      }
+      case "conversations.open": {
+        const ids = (str("users") ?? "").split(",").filter(Boolean);
+        const [user] = ids;
+        if (!user || ids.length !== 1) return { ok: false, error: "invalid_arguments" };
+        return { ok: true, channel: { id: dmOf(user) } };
+      }
+      case "conversations.history":
+        return history(params, undefined);
+      case "conversations.replies": {
+        const ts = str("ts");
+        if (!ts) return { ok: false, error: "invalid_arguments" };
+        return history(params, ts);
       }
       case "chat.postEphemeral":
         return { ok: true, message_ts: nextTs() };
@@ -247,6 +321,7 @@ export async function startFakeSlack(
     calls.push(call);
 
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      call.answeredAt = Date.now();
       call.status = status;
       call.ok = status === 200 && body.ok === true;
       if (typeof body.error === "string") call.error = body.error;
@@ -266,6 +341,23 @@ export async function startFakeSlack(
       next.remaining--;
       if (next.remaining <= 0) queue.shift();
       const f = next.failure;
+      if ("accept" in f) {
+        // Slack does the work; the answer is lost or late.
+        const body = callToken === token ? answer(method, params) : { ok: false, error: "invalid_auth" };
+        call.unanswered = true;
+        call.ok = body.ok === true;
+        call.response = body;
+        if (f.accept === "hang") return; // never answered; closed with the server
+        if (f.accept === "reset") {
+          call.answeredAt = Date.now();
+          req.socket.destroy();
+          return;
+        }
+        const late = f.accept === "late" ? f.afterMs : 0;
+        await new Promise((r) => setTimeout(r, late));
+        if (!res.destroyed) send(200, body);
+        return;
+      }
       if ("delayMs" in f) {
         await new Promise((r) => setTimeout(r, f.delayMs));
       } else if ("status" in f && f.status === 500) {
@@ -333,6 +425,9 @@ export async function startFakeSlack(
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
     succeeded: (method) => calls.filter((c) => c.method === method && c.ok),
+    inFlight: () => calls.filter((c) => c.answeredAt === undefined && !c.unanswered),
+    messagesIn: (channel) =>
+      [...messages.values()].filter((m) => m.channel === channel).sort((a, b) => Number(a.ts) - Number(b.ts)),
     async waitFor(probe, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 15_000);
       for (;;) {
@@ -346,6 +441,9 @@ export async function startFakeSlack(
         }
         await new Promise((r) => setTimeout(r, 25));
       }
+    },
+    clearFailures() {
+      failures.clear();
     },
     reset() {
       calls.length = 0;
