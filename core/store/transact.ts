@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "./client.js";
@@ -39,21 +40,20 @@ const RETRYABLE_REASONS = new Set([
 
 /**
  * Runs a transaction. Conflicts with concurrent transactions on the same items are retried with
- * jittered backoff (they say nothing about the outcome); failed conditions come back as the set of
- * labels whose condition failed.
+ * jittered backoff (they say nothing about the outcome), and so are DynamoDB's internal errors
+ * (DynamoDB Local answers one when a lock wait times out under load); every attempt carries the
+ * same client request token, so a retry of a transaction that did commit changes nothing twice.
+ * Failed conditions come back as the set of labels whose condition failed.
  */
 export async function transact(
   store: Store,
   items: readonly Labelled[],
-  token?: string,
+  token: string = randomUUID(),
 ): Promise<TransactResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       await store.doc.send(
-        new TransactWriteCommand({
-          TransactItems: items.map((i) => i.item),
-          ...(token ? { ClientRequestToken: token } : {}),
-        }),
+        new TransactWriteCommand({ TransactItems: items.map((i) => i.item), ClientRequestToken: token }),
       );
       return { ok: true };
     } catch (error) {
@@ -83,7 +83,11 @@ function cancellationReasons(error: unknown): string[] | undefined {
 
 function isConflict(error: unknown): boolean {
   const name = error instanceof Error ? error.name : "";
-  return name === "TransactionConflictException" || name === "TransactionInProgressException";
+  return (
+    name === "TransactionConflictException" ||
+    name === "TransactionInProgressException" ||
+    name === "InternalServerError"
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
