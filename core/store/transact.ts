@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "./client.js";
@@ -41,19 +40,22 @@ const RETRYABLE_REASONS = new Set([
 /**
  * Runs a transaction. Conflicts with concurrent transactions on the same items are retried with
  * jittered backoff (they say nothing about the outcome), and so are DynamoDB's internal errors
- * (DynamoDB Local answers one when a lock wait times out under load); every attempt carries the
- * same client request token, so a retry of a transaction that did commit changes nothing twice.
- * Failed conditions come back as the set of labels whose condition failed.
+ * (DynamoDB Local answers one when a lock wait times out under load, and says the transaction did
+ * not happen). Every transaction is conditioned on the state it leaves, so a retry cannot apply a
+ * change twice. Failed conditions come back as the set of labels whose condition failed.
  */
 export async function transact(
   store: Store,
   items: readonly Labelled[],
-  token: string = randomUUID(),
+  token?: string,
 ): Promise<TransactResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       await store.doc.send(
-        new TransactWriteCommand({ TransactItems: items.map((i) => i.item), ClientRequestToken: token }),
+        new TransactWriteCommand({
+          TransactItems: items.map((i) => i.item),
+          ...(token ? { ClientRequestToken: token } : {}),
+        }),
       );
       return { ok: true };
     } catch (error) {
