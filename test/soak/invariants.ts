@@ -3,6 +3,7 @@ import type { Community } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
 import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
+import { effectKey } from "../../core/store/items.js";
 import type { FakeSlack } from "../support/fake-slack.js";
 
 /**
@@ -34,11 +35,14 @@ export async function slackInvariants(
   const unsettled: string[] = [];
   let effects = 0;
   const posted = fake.succeeded("chat.postMessage");
+  // Each card carries its outbox entry's key in the message metadata (a card posted after its
+  // request was decided has no buttons, so the request id is not in its blocks).
+  const requestOfKey = new Map(requestIds.map((id) => [effectKey(id, "card.post"), id]));
   const cardsOf = new Map<string, number>();
   for (const call of posted) {
     if (call.params.channel !== community.reviewChannel || call.params.thread_ts) continue;
-    const blocks = JSON.stringify(call.params.blocks ?? []);
-    const id = blocks.match(/r[0-9a-f]{20}/)?.[0];
+    const key = JSON.stringify(call.params.metadata ?? "").match(/[0-9a-f]{25}/)?.[0];
+    const id = key ? requestOfKey.get(key) : undefined;
     if (id) cardsOf.set(id, (cardsOf.get(id) ?? 0) + 1);
   }
   const dms = new Map<string, number>();
