@@ -28,13 +28,23 @@ export default $config({
     const { createBots } = await import("./stacks/bots.js");
     const { createWorker } = await import("./stacks/worker.js");
     const { createSweeper } = await import("./stacks/sweeper.js");
+    const { createAlarms } = await import("./stacks/alarms.js");
 
     checkConfigFile();
     const secrets = createSecrets();
     const table = createStorage({ production });
     const bots = createBots(table, secrets);
     const worker = createWorker(table, secrets);
-    createSweeper(table, secrets);
+    const sweeper = createSweeper(table, secrets);
+    const alarms = createAlarms({
+      functions: {
+        Slack: bots.slack.name,
+        Discord: bots.discord.name,
+        Worker: worker.subscriber.apply((s) => s.nodes.function.name),
+        Sweeper: sweeper.nodes.function.name,
+      },
+      failureQueueName: worker.failures.nodes.queue.name,
+    });
 
     return {
       /** Slack app: Slash Commands, Interactivity and Event Subscriptions request URL. */
@@ -43,6 +53,8 @@ export default $config({
       discordInteractionsUrl: bots.discordUrl,
       table: table.name,
       workerFailureQueue: worker.failures.url,
+      /** SNS topic the CloudWatch alarms notify (email: the AlarmEmail secret). */
+      alarmTopic: alarms.topic.arn,
     };
   },
 });

@@ -47,7 +47,9 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
     async updateCard() {},
     async notify() {},
     async grant() {},
+    async revoke() {},
     async remind() {},
+    async alert() {},
   };
   const server = await startServer({
     settings: settingsFromEnv({ DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"), TABLE_NAME: "gk-bench-core" }),

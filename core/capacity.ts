@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Community } from "./config/schema.js";
 import type { Core } from "./context.js";
 import {
+  applicantStandingSchema,
   communityMetaSchema,
   type JoinRequest,
   joinRequestSchema,
@@ -16,6 +17,7 @@ import {
   effectPuts,
   endMembership,
   freeSeat,
+  markLeft,
   statsAdd,
   takeSeat,
   transition,
@@ -124,15 +126,38 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
   return admitted;
 }
 
-/** A member leaves (or is removed): their seat frees up and the waitlist moves. */
+/**
+ * A member leaves, is removed or is released: in one transaction the membership ends, the seat
+ * frees up and the access it stands for is revoked (an outbox entry takes back every grant
+ * channel or role, so a member who left the first channel loses the others too). Then the
+ * waitlist moves. Happens once per membership, however often it is reported.
+ */
 export async function leave(
   core: Core,
   community: Community,
   userId: string,
 ): Promise<{ left: boolean; admitted: JoinRequest[] }> {
+  const { Item } = await core.store.doc.send(
+    new GetCommand({
+      TableName: core.store.table,
+      Key: keys.applicant(community.id, userId),
+      ConsistentRead: true,
+    }),
+  );
+  const requestId = applicantStandingSchema.parse(Item ?? {}).membershipRequestId;
+  if (!requestId) return { left: false, admitted: [] };
+  const { Item: found } = await core.store.doc.send(
+    new GetCommand({ TableName: core.store.table, Key: keys.request(requestId), ConsistentRead: true }),
+  );
+  const request = found ? joinRequestSchema.parse(found) : undefined;
+  if (!request) return { left: false, admitted: [] };
+  const at = core.now().toISOString();
   const result = await transact(core.store, [
-    endMembership(core, community, userId),
+    endMembership(core, community, userId, request.id),
     freeSeat(core, community),
+    markLeft(core, request, at),
+    ...effectPuts(core, request, [{ kind: "revoke" }, { kind: "card.update" }], "left"),
+    auditPut(core, { requestId: request.id, actor: SYSTEM, action: "left" }),
   ]);
   if (!result.ok) return { left: false, admitted: [] };
   return { left: true, admitted: await promote(core, community) };

@@ -107,6 +107,7 @@ function headline(request: JoinRequest, waitlistPosition: number | undefined): L
         label,
         ...decided,
         ...(fromWaitlist && request.admittedAt ? [" · seat given on ", { at: request.admittedAt }] : []),
+        ...(request.leftAt ? [" · seat given back and access revoked on ", { at: request.leftAt }] : []),
       );
     }
     case "waitlisted": {

@@ -1,5 +1,5 @@
 import type { Community } from "./config/schema.js";
-import type { NoticeKind } from "./effects.js";
+import type { EffectSpec, NoticeKind } from "./effects.js";
 import { REASON_MAX } from "./limits.js";
 import type { Actor, JoinRequest, RequestStatus } from "./model.js";
 import type { Platform } from "./platform.js";
@@ -576,3 +576,51 @@ export const digestAlt = (community: { name: string }, weeks: WeekFigures[]): st
   `Requests, approvals and denials per week for ${community.name}: ${weeks
     .map((w) => `${w.week} ${w.requests}/${w.approved}/${w.denied}`)
     .join("; ")}`;
+
+// Stuck deliveries (told once to the review channel)
+
+const NOTICE_ACTIVITY: Record<NoticeKind, string> = {
+  approved: "telling the applicant they were approved",
+  admitted: "telling the applicant a seat opened up for them",
+  waitlisted: "telling the applicant they are on the waitlist",
+  denied: "telling the applicant they were declined",
+  expired: "telling the applicant their request expired",
+};
+
+/** What an outbox entry does, as a phrase: "granting access". */
+export function activity(spec: EffectSpec): string {
+  switch (spec.kind) {
+    case "card.post":
+      return "posting the approval card";
+    case "card.update":
+      return "updating the approval card";
+    case "notice":
+      return NOTICE_ACTIVITY[spec.notice];
+    case "grant":
+      return "granting access";
+    case "revoke":
+      return "taking back access";
+    case "remind":
+      return "reminding the moderators";
+    case "stuck":
+      return "telling the moderators about a stuck delivery";
+    case "queue.refresh":
+      return "refreshing the moderators' queue";
+    case "bulk.run":
+      return "running a bulk decision";
+    case "digest.post":
+      return "posting the weekly digest";
+  }
+}
+
+/** Posted once to the review channel when a delivery keeps failing; `why` is the last error. */
+export function stuck(community: Community, applicant: string, what: string, why: string): Text {
+  return text(
+    `Delivery stuck: Gatekeeper keeps failing at ${what} for ${applicant}'s request to join ` +
+      `${community.name} (last error: ${why}). It keeps retrying, at least hourly; an operator can list it with `,
+    { code: "gatekeeper outbox list" },
+    " and retry it now with ",
+    { code: "gatekeeper outbox retry" },
+    ".",
+  );
+}

@@ -84,6 +84,8 @@ export const joinRequestSchema = z.object({
     .optional(),
   waitlist: z.object({ ticket: z.number().int(), since: z.string() }).optional(),
   admittedAt: z.string().optional(),
+  /** When the member's seat was given back (left, removed, released); the access is revoked. */
+  leftAt: z.string().optional(),
   closedAt: z.string().optional(),
   card: messageRefSchema.optional(),
   /** Delivery problems moderators should see on the card (e.g. the applicant's DMs are closed). */
@@ -96,6 +98,8 @@ export const applicantStandingSchema = z.object({
   activeRequestId: z.string().optional(),
   cooldownUntil: z.string().optional(),
   memberSince: z.string().optional(),
+  /** The request whose approval made them a member (its grant is the access the seat stands for). */
+  membershipRequestId: z.string().optional(),
   blocked: z.boolean().optional(),
 });
 export type ApplicantStanding = z.infer<typeof applicantStandingSchema>;

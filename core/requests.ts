@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as Capacity from "./capacity.js";
 import type { Community } from "./config/schema.js";
 import type { Core } from "./context.js";
+import { METRIC } from "./deployment.js";
 import type { EffectSpec } from "./effects.js";
 import { REASON_MAX } from "./limits.js";
 import {
@@ -232,6 +233,8 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
     const result = await transact(core.store, items);
     if (result.ok) {
       core.log.info("request recorded", { requestId: id, community: community.id, status });
+      core.metrics?.count(METRIC.requestsSubmitted);
+      if (status === "denied") core.metrics?.count(METRIC.autoDeclines);
       return { kind: "recorded", request, replay: false };
     }
     if (result.failed.has("request")) {
@@ -341,6 +344,7 @@ async function finish(
   if (result.ok) {
     const after = await get(core, request.id);
     core.log.info("request decided", { requestId: request.id, status: to });
+    core.metrics?.count(METRIC.decisions);
     return after ? { kind: "decided", request: after } : { kind: "not-found" };
   }
   if (result.failed.has("request")) {

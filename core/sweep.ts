@@ -14,6 +14,8 @@ export interface SweepReport {
   /** Communities whose weekly digest this pass scheduled. */
   digests: string[];
   effects: Record<Outbox.RunResult, number>;
+  /** Entries still retrying after `STUCK_AFTER` failures (`gatekeeper outbox list`). */
+  stuck: number;
   deadLetters: Outbox.EffectItem[];
 }
 
@@ -23,17 +25,27 @@ export interface SweepReport {
  * schedule the weekly digest when its time has come (once per week), and re-drive outbox entries
  * that are due. Idempotent: running it twice does nothing twice.
  */
-export async function sweep(core: Core, performers: Outbox.Performers): Promise<SweepReport> {
+export async function sweep(
+  core: Core,
+  performers: Outbox.Performers,
+  opts: Outbox.RunOptions = {},
+): Promise<SweepReport> {
   const now = core.now();
   const report: SweepReport = {
     expired: 0,
     reminded: 0,
     admitted: 0,
     digests: [],
-    effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
+    effects: Outbox.emptyCounts(),
+    stuck: 0,
     deadLetters: [],
   };
-  const soonest = Math.min(...core.config.communities.map((c) => c.remindAfterHours * HOUR_MS), 24 * HOUR_MS);
+  // The youngest age at which any community reminds or expires a request: younger ones are not read.
+  const soonest = Math.min(
+    ...core.config.communities.map((c) =>
+      Math.min(c.remindAfterHours * HOUR_MS, c.pendingExpiryDays * 24 * HOUR_MS),
+    ),
+  );
   const before = new Date(now.getTime() - soonest).toISOString();
   for await (const request of Requests.pendingOldestFirst(core, before)) {
     const community = Communities.find(core, request.communityId);
@@ -49,13 +61,16 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
     report.admitted += (await Capacity.promote(core, community)).length;
   }
   report.digests = await Digest.schedule(core);
-  report.effects = await Outbox.redriveDue(core, performers);
+  report.effects = await Outbox.redriveDue(core, performers, opts);
+  report.stuck = (await Outbox.stuckEntries(core)).length;
   report.deadLetters = await Outbox.deadLetters(core);
   core.log.info("sweep done", {
     expired: report.expired,
     reminded: report.reminded,
     admitted: report.admitted,
     effects: report.effects,
+    stuck: report.stuck,
+    digests: report.digests,
     deadLetters: report.deadLetters.length,
   });
   return report;

@@ -19,7 +19,7 @@ export function createWorker(storage: Storage, secrets: Secrets) {
   const failures = new sst.aws.Queue("WorkerFailures", {
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
   });
-  storage.subscribe(
+  const subscriber = storage.subscribe(
     "Worker",
     {
       ...functionDefaults(storage, secrets),
@@ -54,5 +54,5 @@ export function createWorker(storage: Storage, secrets: Secrets) {
       },
     },
   );
-  return { failures };
+  return { failures, subscriber };
 }

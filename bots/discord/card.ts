@@ -4,7 +4,7 @@ import { cardModel } from "../../core/card.js";
 import type { EffectState, NoticeKind } from "../../core/effects.js";
 import * as Messages from "../../core/messages.js";
 import type { RequestStatus } from "../../core/model.js";
-import { line, plainText } from "../../core/text.js";
+import { line, plainText, type Text } from "../../core/text.js";
 import { customIds } from "./custom-ids.js";
 import { escapeLine, escapeText, NO_MENTIONS, timestampTag, truncate } from "./escape.js";
 import { toMarkdown } from "./render.js";
@@ -170,6 +170,11 @@ export function renderNotice(state: EffectState, kind: NoticeKind): RESTPostAPIC
   const reason = kind === "denied" ? state.request.decision?.reason : undefined;
   const text = Messages.notice(state.community, kind, state.waitlistPosition, reason);
   return { content: toMarkdown(text, LIMITS.content), allowed_mentions: NO_MENTIONS };
+}
+
+/** The core's words to the review channel (a stuck delivery). */
+export function renderAlert(text: Text): RESTPostAPIChannelMessageJSONBody {
+  return { content: `⚠️ ${toMarkdown(text, LIMITS.content - 3)}`, allowed_mentions: NO_MENTIONS };
 }
 
 /** The reminder posted in the review channel as a reply to the card; it pings the listed moderators only. */

@@ -1,19 +1,30 @@
 import { randomBytes } from "node:crypto";
+import type { REST } from "@discordjs/rest";
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
 import { z } from "zod";
-import type { EffectState, PlatformEffects } from "../../core/effects.js";
+import {
+  type EffectContext,
+  type EffectState,
+  ensureTime,
+  PermanentEffectError,
+  type PlatformEffects,
+} from "../../core/effects.js";
 import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";
 import type { DiscordSettings } from "../../core/settings.js";
-import { renderCard, renderNotice, renderReminder } from "./card.js";
+import { renderAlert, renderCard, renderNotice, renderReminder } from "./card.js";
 import { NO_MENTIONS } from "./escape.js";
 import { renderQueueMessage } from "./queue.js";
 import { toMarkdown } from "./render.js";
-import { createDiscordApi, type DiscordApi } from "./rest.js";
+import { type CallContext, createDiscordApi, type DiscordApi } from "./rest.js";
 
 /**
  * The Discord side effects the outbox worker performs, through `@discordjs/rest` (see rest.ts:
  * no waiting or retrying inside the client; failures become Retryable or Permanent errors).
+ *
+ * Every message carries the outbox entry's key as its `nonce` with `enforce_nonce: true`, so a
+ * message sent again after an unknown outcome (the outbox retries those within a minute) returns
+ * the first one instead of posting a second.
  */
 const messageSchema = z.object({ id: z.string(), channel_id: z.string() });
 const channelSchema = z.object({ id: z.string() });
@@ -29,22 +40,31 @@ export function createDiscordEffects(
     [RESTJSONErrorCodes.UnknownChannel]: `The review channel ${channel} does not exist (check reviewChannel)`,
   });
 
+  /** One REST call, if there is time for it before the delivery's deadline. */
+  const call = <T>(ctx: EffectContext | undefined, what: CallContext, fn: (rest: REST) => Promise<T>) => {
+    ensureTime(ctx, what.action);
+    return api.call(what, fn);
+  };
+
   async function postMessage(
+    ctx: EffectContext | undefined,
     channel: string,
-    body: unknown,
+    body: object,
     action: string,
     issues: Partial<Record<number, string>> = reviewChannelIssues(channel),
   ) {
-    const message = await api.call({ action, issues }, (rest) =>
-      rest.post(Routes.channelMessages(channel), { body }),
+    const once = ctx ? { nonce: ctx.key, enforce_nonce: true } : {};
+    const message = await call(ctx, { action, issues }, (rest) =>
+      rest.post(Routes.channelMessages(channel), { body: { ...body, ...once } }),
     );
     return messageSchema.parse(message);
   }
 
   return {
-    async postCard(state: EffectState): Promise<MessageRef> {
+    async postCard(state: EffectState, ctx?: EffectContext): Promise<MessageRef> {
       const channel = state.community.reviewChannel;
       const message = await postMessage(
+        ctx,
         channel,
         renderCard(state),
         `posting the card for ${state.request.id}`,
@@ -53,8 +73,9 @@ export function createDiscordEffects(
       return { channel: message.channel_id, id: message.id };
     },
 
-    async updateCard(state: EffectState, card: MessageRef): Promise<void> {
-      await api.call(
+    async updateCard(state: EffectState, card: MessageRef, ctx?: EffectContext): Promise<void> {
+      await call(
+        ctx,
         {
           action: `updating the card of ${state.request.id}`,
           issues: {
@@ -66,7 +87,7 @@ export function createDiscordEffects(
       );
     },
 
-    async notify(state, notice): Promise<void> {
+    async notify(state, notice, ctx): Promise<void> {
       const userId = state.request.applicant.userId;
       const closed = "Could not DM the applicant: their DMs are closed";
       const issues = {
@@ -76,11 +97,12 @@ export function createDiscordEffects(
         [RESTJSONErrorCodes.UnknownUser]: "Could not DM the applicant: their account no longer exists",
       };
       const dm = channelSchema.parse(
-        await api.call({ action: `opening a DM with ${userId}`, issues }, (rest) =>
+        await call(ctx, { action: `opening a DM with ${userId}`, issues }, (rest) =>
           rest.post(Routes.userChannels(), { body: { recipient_id: userId } }),
         ),
       );
       await postMessage(
+        ctx,
         dm.id,
         renderNotice(state, notice),
         `sending the ${notice} notice to ${userId}`,
@@ -89,14 +111,15 @@ export function createDiscordEffects(
       log.info("discord notice sent", { requestId: state.request.id, notice });
     },
 
-    async grant(state): Promise<void> {
+    async grant(state, ctx): Promise<void> {
       const { community, request } = state;
       const userId = request.applicant.userId;
       const by = request.decision?.by;
       const reason = `Gatekeeper: join request ${request.id} approved${by?.kind === "user" ? ` by ${by.id}` : ""}`;
       for (const role of community.grant.roles) {
         // PUT is idempotent on Discord's side: a retry of a partly done grant adds nothing twice.
-        await api.call(
+        await call(
+          ctx,
           {
             action: `adding role ${role} to ${userId}`,
             issues: {
@@ -112,14 +135,44 @@ export function createDiscordEffects(
       log.info("discord roles granted", { requestId: request.id, roles: community.grant.roles.length });
     },
 
+    async revoke(state, ctx): Promise<void> {
+      const { community, request } = state;
+      const userId = request.applicant.userId;
+      for (const role of community.grant.roles) {
+        try {
+          ensureTime(ctx, `removing role ${role}`);
+          await api.call(
+            {
+              action: `removing role ${role} from ${userId}`,
+              issues: {
+                [RESTJSONErrorCodes.MissingPermissions]: `Could not remove role ${role}: the bot needs Manage Roles, and its highest role must be above that role`,
+              },
+            },
+            (rest) =>
+              rest.delete(Routes.guildMemberRole(community.workspace, userId, role), {
+                reason: `Gatekeeper: seat of join request ${request.id} given back`,
+              }),
+          );
+        } catch (error) {
+          // The member or the role is gone already: nothing to take back.
+          if (error instanceof PermanentEffectError && /Unknown (Member|Role)|404/.test(error.message))
+            continue;
+          throw error;
+        }
+      }
+      log.info("discord roles revoked", { requestId: request.id, roles: community.grant.roles.length });
+    },
+
     /** A bulk decision's report: the queue message it came from is edited in place (interaction token). */
-    async reportBulk(delivery): Promise<void> {
+    async reportBulk(delivery, ctx): Promise<void> {
       if (delivery.reply.kind !== "interaction") return;
       const { applicationId, token } = delivery.reply;
       const body = delivery.queue
         ? renderQueueMessage(delivery.queue.community, delivery.queue.page, { notice: delivery.text })
         : { content: toMarkdown(delivery.text), embeds: [], components: [] };
-      await api.call(
+      // An edit of the same message: repeating it is harmless.
+      await call(
+        ctx,
         {
           action: "reporting a bulk decision",
           issues: {
@@ -136,10 +189,15 @@ export function createDiscordEffects(
       log.info("discord bulk report sent", { ...delivery.report });
     },
 
-    /** The digest: the summary and the chart as an attachment shown in an embed. */
-    async postDigest(digest): Promise<void> {
+    /**
+     * The digest: the summary and the chart as an attachment shown in an embed, with the entry's
+     * nonce like every other message (a resend after an unknown outcome returns the first).
+     */
+    async postDigest(digest, ctx): Promise<void> {
       const channel = digest.community.reviewChannel;
-      await api.call(
+      const once = ctx ? { nonce: ctx.key, enforce_nonce: true } : {};
+      await call(
+        ctx,
         { action: `posting the weekly digest in ${channel}`, issues: reviewChannelIssues(channel) },
         (rest) =>
           rest.post(Routes.channelMessages(channel), {
@@ -151,6 +209,7 @@ export function createDiscordEffects(
                   { id: 0, filename: digest.filename, description: digest.altText.slice(0, 1024) },
                 ],
                 allowed_mentions: NO_MENTIONS,
+                ...once,
               },
               { name: digest.filename, data: digest.png, contentType: "image/png" },
             ),
@@ -159,12 +218,23 @@ export function createDiscordEffects(
       log.info("discord digest posted", { community: digest.community.id, week: digest.week });
     },
 
-    async remind(state): Promise<void> {
+    async remind(state, ctx): Promise<void> {
       await postMessage(
+        ctx,
         state.community.reviewChannel,
         renderReminder(state),
         `reminding moderators of ${state.request.id}`,
       );
+    },
+
+    async alert(state, text, ctx): Promise<void> {
+      await postMessage(
+        ctx,
+        state.community.reviewChannel,
+        renderAlert(text),
+        `posting a notice about ${state.request.id} to the review channel`,
+      );
+      log.info("discord alert posted", { requestId: state.request.id });
     },
   };
 }

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import type { Community } from "../config/schema.js";
-import type { Core } from "../context.js";
+import { type Core, outboxTime } from "../context.js";
 import type { EffectSpec } from "../effects.js";
 import {
   type Actor,
@@ -160,15 +161,29 @@ export function admitStanding(core: Core, request: JoinRequest, at: string): Lab
   });
 }
 
-/** A member's membership ends (left, removed, released); only a current member can leave. */
-export function endMembership(core: Core, community: Community, userId: string): Labelled {
+/** A membership ends (left, removed, released): only the membership that request gave, once. */
+export function endMembership(core: Core, community: Community, userId: string, requestId: string): Labelled {
   return labelled("standing", {
     Update: {
       TableName: core.store.table,
       Key: keys.applicant(community.id, userId),
       UpdateExpression: "SET leftAt = :now REMOVE memberSince, membershipRequestId",
-      ConditionExpression: "attribute_exists(memberSince)",
-      ExpressionAttributeValues: { ":now": core.now().toISOString() },
+      ConditionExpression: "attribute_exists(memberSince) AND membershipRequestId = :rid",
+      ExpressionAttributeValues: { ":now": core.now().toISOString(), ":rid": requestId },
+    },
+  });
+}
+
+/** Marks an approved request's seat as given back (its card says so; its grant is revoked). */
+export function markLeft(core: Core, request: JoinRequest, at: string): Labelled {
+  return labelled("request", {
+    Update: {
+      TableName: core.store.table,
+      Key: keys.request(request.id),
+      UpdateExpression: "SET leftAt = :at, updatedAt = :at",
+      ConditionExpression: "#status = :approved AND attribute_not_exists(leftAt)",
+      ExpressionAttributeNames: names("status"),
+      ExpressionAttributeValues: { ":at": at, ":approved": "approved" },
     },
   });
 }
@@ -207,9 +222,19 @@ export function effectName(spec: EffectSpec, cause: string): string {
       return `notice.${spec.notice}`;
     case "card.update":
       return `card.update#${cause}`;
+    case "stuck":
+      return `stuck#${spec.effect}`;
     default:
       return spec.kind;
   }
+}
+
+/**
+ * The entry's stable id for the platforms (Discord's `nonce`, at most 25 characters; Slack's
+ * message metadata): the same for every attempt of one entry, different across entries.
+ */
+export function effectKey(requestId: string, name: string): string {
+  return createHash("sha256").update(`${requestId}:${name}`).digest("hex").slice(0, 25);
 }
 
 /** Outbox entries, written in the same transaction as the state change that causes them. */
@@ -219,7 +244,8 @@ export function effectPuts(
   specs: readonly EffectSpec[],
   cause: string,
 ): Labelled[] {
-  const now = core.now();
+  // The outbox's clock, not the decisions' (which `sweep --now` may have moved).
+  const now = outboxTime(core);
   const due = new Date(now.getTime() + STREAM_GRACE_MS).toISOString();
   return specs.map((spec) => {
     const name = effectName(spec, cause);
@@ -236,6 +262,7 @@ export function effectPuts(
           platform: request.platform,
           status: "pending",
           attempts: 0,
+          failures: 0,
           createdAt: now.toISOString(),
           dueAt: due,
           [G1PK]: keys.outbox,

@@ -17,6 +17,8 @@ export type Label =
   | "seat"
   /** Outbox entries: side effects of the change. */
   | "outbox"
+  /** An outbox entry's own state as a delivery settles it (fenced on the delivery's claim). */
+  | "entry"
   /** The audit trail. */
   | "audit"
   /** Insights counters (core/stats.ts): unconditional ADDs, never a failed condition. */
@@ -41,8 +43,10 @@ const RETRYABLE_REASONS = new Set([
 
 /**
  * Runs a transaction. Conflicts with concurrent transactions on the same items are retried with
- * jittered backoff (they say nothing about the outcome); failed conditions come back as the set of
- * labels whose condition failed.
+ * jittered backoff (they say nothing about the outcome), and so are DynamoDB's internal errors
+ * (DynamoDB Local answers one when a lock wait times out under load, and says the transaction did
+ * not happen). Every transaction is conditioned on the state it leaves, so a retry cannot apply a
+ * change twice. Failed conditions come back as the set of labels whose condition failed.
  */
 export async function transact(
   store: Store,
@@ -68,8 +72,7 @@ export async function transact(
         });
         return { ok: false, failed };
       }
-      const conflicted =
-        (reasons?.some((r) => RETRYABLE_REASONS.has(r)) ?? isConflict(error)) || isLockTimeout(error);
+      const conflicted = reasons?.some((r) => RETRYABLE_REASONS.has(r)) ?? isConflict(error);
       if (conflicted && attempt < 60) {
         await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * Math.random() + 5);
         continue;
@@ -84,20 +87,13 @@ function cancellationReasons(error: unknown): string[] | undefined {
   return (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
 }
 
-/**
- * DynamoDB Local (not DynamoDB) gives up on a transaction that waited too long for its items'
- * locks under heavy contention, with a 500 that says the transaction was not applied ("This
- * request will succeed in actual DynamoDB API"): as safe to retry as a conflict.
- */
-function isLockTimeout(error: unknown): boolean {
-  return (
-    error instanceof Error && error.name === "InternalServerError" && /waiting for a lock/.test(error.message)
-  );
-}
-
 function isConflict(error: unknown): boolean {
   const name = error instanceof Error ? error.name : "";
-  return name === "TransactionConflictException" || name === "TransactionInProgressException";
+  return (
+    name === "TransactionConflictException" ||
+    name === "TransactionInProgressException" ||
+    name === "InternalServerError"
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,7 @@ import { z } from "zod";
 import * as Communities from "../communities.js";
 import type { Community } from "../config/schema.js";
 import type { Core } from "../context.js";
+import { RetryableEffectError } from "../effects.js";
 import * as Homes from "../homes.js";
 import { keys } from "../model.js";
 import { platformSchema } from "../platform.js";
@@ -82,19 +83,41 @@ export async function run(
   action: BulkAction,
   skipped = 0,
 ): Promise<BulkReport> {
+  return (await decideEach(core, origin, requestIds, action, emptyReport(requestIds.length, skipped), 0))
+    .report;
+}
+
+const emptyReport = (count: number, skipped: number): BulkReport => ({
+  asked: count + skipped,
+  approved: 0,
+  waitlisted: 0,
+  denied: 0,
+  already: 0,
+  full: 0,
+  skipped,
+  ms: 0,
+});
+
+/**
+ * Decides `requestIds` from index `from` on, adding to `report`, until the end or until
+ * `deadline` (wall-clock ms) has come. Returns the report and the index of the first request not
+ * decided (the length when done).
+ */
+async function decideEach(
+  core: Core,
+  origin: Origin,
+  requestIds: readonly string[],
+  action: BulkAction,
+  report: BulkReport,
+  from: number,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ report: BulkReport; next: number }> {
   const started = Date.now();
-  const report: BulkReport = {
-    asked: requestIds.length + skipped,
-    approved: 0,
-    waitlisted: 0,
-    denied: 0,
-    already: 0,
-    full: 0,
-    skipped,
-    ms: 0,
-  };
   const outcome = action.kind === "deny" ? "deny" : "approve";
-  for (const requestId of requestIds) {
+  let next = from;
+  for (; next < requestIds.length; next++) {
+    if (Date.now() >= deadline) break;
+    const requestId = requestIds[next] as string;
     // A denial without a reason carries each request's failed rules, as the reason form pre-fills them.
     const reason =
       action.kind === "deny" ? action.reason?.trim() || (await defaultReason(core, requestId)) : undefined;
@@ -117,9 +140,10 @@ export async function run(
         break;
     }
   }
-  report.ms = Date.now() - started;
-  core.log.info("bulk decision done", { user: origin.userId, action: action.kind, ...report });
-  return report;
+  report.ms += Date.now() - started;
+  if (next === requestIds.length)
+    core.log.info("bulk decision done", { user: origin.userId, action: action.kind, ...report });
+  return { report, next };
 }
 
 async function defaultReason(core: Core, requestId: string): Promise<string | undefined> {
@@ -190,6 +214,8 @@ export const bulkTaskSchema = z.object({
   filter: Queue.queueFilterSchema.default("all"),
   state: z.enum(["queued", "done"]),
   report: z.unknown().optional(),
+  /** A run that ran out of time: the first request not decided yet, and the report so far. */
+  progress: z.object({ next: z.int().min(0), report: reportSchema }).optional(),
   createdAt: z.string(),
 });
 export type BulkTask = z.infer<typeof bulkTaskSchema>;
@@ -303,6 +329,7 @@ export async function getTask(core: Core, taskId: string): Promise<BulkTask | un
 export async function runTask(
   core: Core,
   taskId: string,
+  opts: { deadline?: number } = {},
 ): Promise<{ task: BulkTask; report: BulkReport } | undefined> {
   const task = await getTask(core, taskId);
   if (!task) return undefined;
@@ -310,7 +337,31 @@ export async function runTask(
   const done = task.state === "done" ? reportSchema.safeParse(task.report) : undefined;
   if (done?.success) return { task, report: done.data };
   const origin: Origin = task.origin;
-  const report = await run(core, origin, task.requestIds, task.action, task.skipped);
+  const { report, next } = await decideEach(
+    core,
+    origin,
+    task.requestIds,
+    task.action,
+    task.progress?.report ?? emptyReport(task.requestIds.length, task.skipped),
+    task.progress?.next ?? 0,
+    opts.deadline,
+  );
+  if (next < task.requestIds.length) {
+    // Out of time: what was decided is kept with the task, and the next delivery goes on from there.
+    await core.store.doc.send(
+      new UpdateCommand({
+        TableName: core.store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: "SET progress = :p",
+        ExpressionAttributeValues: { ":p": { next, report } },
+      }),
+    );
+    throw new RetryableEffectError(
+      `bulk decision paused after ${next} of ${task.requestIds.length} requests: no time left`,
+      0,
+      "out-of-time",
+    );
+  }
   await core.store.doc.send(
     new UpdateCommand({
       TableName: core.store.table,

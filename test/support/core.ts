@@ -21,13 +21,13 @@ export function testClock(start = "2026-06-01T12:00:00.000Z") {
   };
 }
 
-/** A Core on a fresh table of the shared DynamoDB Local. */
+/** A Core on a fresh table of the shared DynamoDB Local; its clock drives the outbox's leases and retries too. */
 export async function createTestCore(
   config: GatekeeperConfig,
   now: () => Date = () => new Date(),
 ): Promise<Core & { store: TestStore }> {
   const store = await createTestStore();
-  return { store, config, now, log: silentLogger };
+  return { store, config, now, outboxNow: now, log: silentLogger };
 }
 
 /** One Slack community with sensible test values; override any field. */

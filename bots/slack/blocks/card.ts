@@ -4,7 +4,7 @@ import type { EffectState } from "../../../core/effects.js";
 import { STATUS_LABEL } from "../../../core/messages.js";
 import type { RequestStatus } from "../../../core/model.js";
 import { line } from "../../../core/text.js";
-import { mrkdwn, mrkdwnFit, truncate, userMention } from "../escape.js";
+import { mrkdwn, mrkdwnFit, plainText, truncate, userMention } from "../escape.js";
 import { ACTION } from "../ids.js";
 import { toMrkdwn } from "../render.js";
 
@@ -100,7 +100,7 @@ function section(text: string): Block {
 }
 
 function plain(text: string): types.PlainTextElement {
-  return { type: "plain_text", text: text || " ", emoji: false };
+  return { type: "plain_text", text: plainText(text) || " ", emoji: false };
 }
 
 function rulesText(card: CardModel): string {

@@ -3,7 +3,7 @@ import type { Community } from "../../../core/config/schema.js";
 import { REASON_MAX } from "../../../core/limits.js";
 import { DENY_FORM } from "../../../core/messages.js";
 import type { JoinRequest } from "../../../core/model.js";
-import { mrkdwnFit, truncate } from "../escape.js";
+import { mrkdwnFit, plainText, truncate } from "../escape.js";
 import { ACTION, type ApplyMetadata, BLOCK, CALLBACK, type DenyMetadata } from "../ids.js";
 
 /**
@@ -18,7 +18,7 @@ const LABEL_MAX = 2000;
 
 const plain = (text: string, max = LABEL_MAX): types.PlainTextElement => ({
   type: "plain_text",
-  text: truncate(text, max) || " ",
+  text: truncate(plainText(text), max) || " ",
   emoji: false,
 });
 

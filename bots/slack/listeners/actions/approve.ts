@@ -11,10 +11,10 @@ import { onCardClick } from "./guard.js";
  */
 export function approveAction(deps: ListenerDeps): Middleware<SlackActionMiddlewareArgs<BlockAction>> {
   const { core, log } = deps;
-  return onCardClick(deps, async ({ body, origin, requestId }, client, started) => {
+  return onCardClick(deps, async ({ body, origin, requestId, deadline }, client, started) => {
     const outcome = await decide(core, origin, { requestId, outcome: "approve" });
     const reply = decisionReply(outcome);
-    if (reply) await tellClicker(client, body, reply, log);
+    if (reply) await tellClicker(client, body, reply, log, deadline);
     log.info("slack approve handled", {
       requestId,
       moderator: origin.userId,

@@ -2,6 +2,7 @@ import type { BlockAction as BoltBlockAction, Middleware, SlackActionMiddlewareA
 import * as Messages from "../../../../core/messages.js";
 import type { Origin } from "../../../../core/usecases/origin.js";
 import type { WebClient } from "../../client.js";
+import { type Deadline, deadlineOf } from "../../deadline.js";
 import { requestIdSchema } from "../../ids.js";
 import { type BlockAction, blockActionSchema, handleOf, teamOf } from "../../payloads.js";
 import { type ListenerDeps, tellClicker } from "../deps.js";
@@ -11,6 +12,8 @@ export interface CardClick {
   body: BlockAction;
   origin: Origin;
   requestId: string;
+  /** What is left of the answer budget. */
+  deadline: Deadline;
 }
 
 /**
@@ -21,8 +24,9 @@ export function onCardClick(
   deps: ListenerDeps,
   act: (click: CardClick, client: WebClient, started: number) => Promise<void>,
 ): Middleware<SlackActionMiddlewareArgs<BoltBlockAction>> {
-  return async ({ ack, body, client }) => {
+  return async ({ ack, body, client, context }) => {
     const started = Date.now();
+    const deadline = deadlineOf(context);
     await ack();
     const parsed = blockActionSchema.safeParse(body);
     if (!parsed.success) {
@@ -34,7 +38,7 @@ export function onCardClick(
     const id = requestIdSchema.safeParse(click.actions[0]?.value);
     if (!id.success || !workspace) {
       deps.log.warn("slack click with a malformed request id or no team", { user: click.user.id });
-      await tellClicker(client, click, Messages.COULD_NOT_READ, deps.log);
+      await tellClicker(client, click, Messages.COULD_NOT_READ, deps.log, deadline);
       return;
     }
     const origin: Origin = {
@@ -43,6 +47,6 @@ export function onCardClick(
       userId: click.user.id,
       name: handleOf(click.user),
     };
-    await act({ body: click, origin, requestId: id.data }, client, started);
+    await act({ body: click, origin, requestId: id.data, deadline }, client, started);
   };
 }

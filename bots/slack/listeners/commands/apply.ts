@@ -9,6 +9,7 @@ import { status } from "../../../../core/usecases/status.js";
 import { withdraw } from "../../../../core/usecases/withdraw.js";
 import { applyModal } from "../../blocks/modals.js";
 import type { WebClient } from "../../client.js";
+import { type Deadline, deadlineOf, within } from "../../deadline.js";
 import { slackErrorCode } from "../../errors.js";
 import { commandSchema } from "../../payloads.js";
 import { toMrkdwn } from "../../render.js";
@@ -65,7 +66,16 @@ export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlew
         const outcome = await apply(core, origin, first);
         switch (outcome.kind) {
           case "form":
-            await openForm(deps, client, cmd.trigger_id, outcome.community, context.retryNum, reply, ack);
+            await openForm(
+              deps,
+              client,
+              cmd.trigger_id,
+              outcome.community,
+              context.retryNum,
+              reply,
+              ack,
+              deadlineOf(context),
+            );
             break;
           case "refused":
             await reply(Messages.refusal(outcome.community, outcome.refusal));
@@ -98,10 +108,11 @@ async function openForm(
   retryNum: number | string | undefined,
   reply: (text: Text) => Promise<void>,
   ack: () => Promise<void>,
+  deadline: Deadline,
 ): Promise<void> {
   const { log } = deps;
   try {
-    await client.views.open({ trigger_id: triggerId, view: applyModal(community) });
+    await within(deadline, client.views.open({ trigger_id: triggerId, view: applyModal(community) }));
     await ack();
   } catch (error) {
     const code = slackErrorCode(error);

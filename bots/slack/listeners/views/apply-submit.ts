@@ -4,6 +4,7 @@ import { type FieldError, validateAnswers } from "../../../../core/policy.js";
 import type { Origin } from "../../../../core/usecases/origin.js";
 import { formCommunity, submit } from "../../../../core/usecases/submit.js";
 import { answerModal, messageModal } from "../../blocks/modals.js";
+import { deadlineOf } from "../../deadline.js";
 import { applyMetadataSchema, BLOCK, readMetadata } from "../../ids.js";
 import { handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
 import { lookupProfile } from "../../profile.js";
@@ -17,8 +18,9 @@ import { type ListenerDeps, since } from "../deps.js";
  */
 export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   const { core, log, profiles } = deps;
-  return async ({ ack, body }) => {
+  return async ({ ack, body, context }) => {
     const started = Date.now();
+    const deadline = deadlineOf(context);
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
       log.warn("slack form submission not understood", { issues: parsed.error.issues.length });
@@ -55,7 +57,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
       return;
     }
 
-    const profile = await lookupProfile(profiles, user.id, handleOf(user), log);
+    const profile = await lookupProfile(profiles, user.id, handleOf(user), log, deadline);
     const outcome = await submit(
       core,
       { ...origin, name: profile.name },
