@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACTION, APPLY_COMMAND, CALLBACK } from "./ids.js";
+import { ACTION, APPLY_COMMAND, CALLBACK, HOME_ACTION } from "./ids.js";
 
 /**
  * The screen in front of Bolt. Bolt reads its input without checking it (`body.user.id`,
@@ -71,6 +71,8 @@ const blockActions = z.object({
     }),
   ),
   message: absentIfNull(z.object({ ts: text, thread_ts: text.optional() })),
+  /** A click in the App Home: the home view it came from. */
+  view: absentIfNull(z.object({ id, type: text.optional(), team_id: id.optional() })),
   response_url: z.url().max(2000).optional(),
   actions: z
     .array(
@@ -134,6 +136,24 @@ const command = z.object({
   response_url: z.url().max(2000).optional(),
   trigger_id: text.optional(),
   token: text.optional(),
+});
+
+/** The bot's buttons: the card's and the App Home's (whose families share a prefix). */
+function isOwnAction(actionId: string | undefined): boolean {
+  if (actionId === undefined) return false;
+  if ([ACTION.approve, ACTION.deny, HOME_ACTION.bulk, HOME_ACTION.open].includes(actionId as never))
+    return true;
+  return [HOME_ACTION.filter, HOME_ACTION.page, HOME_ACTION.window].some((prefix) =>
+    actionId.startsWith(prefix),
+  );
+}
+
+const appHomeOpened = z.object({
+  type: z.literal("app_home_opened"),
+  user: id,
+  channel: id.optional(),
+  tab: text.optional(),
+  event_ts: text.optional(),
 });
 
 const memberLeftChannel = z.object({
@@ -266,8 +286,7 @@ function screenInteraction(raw: string): Screened {
   if (type === "block_actions") {
     const parsed = blockActions.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a block action", issuesOf(parsed.error));
-    const action = parsed.data.actions[0]?.action_id;
-    if (action !== ACTION.approve && action !== ACTION.deny) return refuse(type, "not a button of this bot");
+    if (!isOwnAction(parsed.data.actions[0]?.action_id)) return refuse(type, "not a button of this bot");
     return forward(parsed.data);
   }
   if (type === "view_submission") {
@@ -318,6 +337,11 @@ function screenJson(raw: string): Screened {
       const eventType = envelope.data.event.type;
       if (eventType === "member_left_channel") {
         const event = memberLeftChannel.safeParse(envelope.data.event);
+        if (!event.success) return refuse(eventType, "malformed event", issuesOf(event.error));
+        return forward(eventType, { ...envelope.data, event: event.data });
+      }
+      if (eventType === "app_home_opened") {
+        const event = appHomeOpened.safeParse(envelope.data.event);
         if (!event.success) return refuse(eventType, "malformed event", issuesOf(event.error));
         return forward(eventType, { ...envelope.data, event: event.data });
       }

@@ -81,14 +81,9 @@ describe("bulk decisions", () => {
     }
     // One notice each, once the outbox has run (twice: a second pass sends nothing).
     const recorder = recordingEffects();
-    await Outbox.redriveDue(
-      { ...core, now: () => new Date(clock.now().getTime() + 600_000) },
-      { slack: recorder.effects },
-    );
-    await Outbox.redriveDue(
-      { ...core, now: () => new Date(clock.now().getTime() + 600_000) },
-      { slack: recorder.effects },
-    );
+    const later = () => new Date(clock.now().getTime() + 600_000);
+    await Outbox.redriveDue({ ...core, now: later, outboxNow: later }, { slack: recorder.effects });
+    await Outbox.redriveDue({ ...core, now: later, outboxNow: later }, { slack: recorder.effects });
     const notices = recorder.calls.filter((c) => c.kind === "notify");
     expect(notices.map((n) => n.requestId).sort()).toEqual([...ids].sort());
     expect(notices.filter((n) => n.notice === "approved")).toHaveLength(10);
