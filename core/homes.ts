@@ -14,13 +14,18 @@ import { effectPuts } from "./store/items.js";
  * And the refresh of moderators' views after a change, coalesced per community.
  */
 
+/** The most requests a moderator selects at once on one page (a page holds 20). */
+export const SELECTION_MAX = 25;
+
 const panelPrefsSchema = z.object({
   filter: queueFilterSchema.catch("all"),
   page: z.int().min(1).catch(1),
   days: z.int().min(1).max(400).catch(WINDOWS[0]),
+  /** Requests picked on the page for "Approve selected" / "Deny selected". */
+  selected: z.array(z.string()).max(SELECTION_MAX).catch([]).default([]),
 });
 export type PanelPrefs = z.infer<typeof panelPrefsSchema>;
-export const DEFAULT_PREFS: PanelPrefs = { filter: "all", page: 1, days: WINDOWS[0] };
+export const DEFAULT_PREFS: PanelPrefs = { filter: "all", page: 1, days: WINDOWS[0], selected: [] };
 
 const bulkStateSchema = z.object({
   taskId: z.string(),
@@ -75,8 +80,10 @@ export async function setPanel(
 ): Promise<void> {
   const prefs = await get(core, owner);
   const panel = { ...DEFAULT_PREFS, ...prefs.panels[communityId], ...change };
-  // A new filter starts at its first page.
+  // A new filter starts at its first page; another page or filter starts with nothing selected.
   if (change.filter !== undefined && change.page === undefined) panel.page = 1;
+  if ((change.filter !== undefined || change.page !== undefined) && change.selected === undefined)
+    panel.selected = [];
   await core.store.doc.send(
     new UpdateCommand({
       TableName: core.store.table,

@@ -28,6 +28,8 @@ export interface CommunityPanel {
   community: Pick<Community, "id" | "name" | "platform" | "workspace">;
   queue: QueuePage;
   insights: Insights;
+  /** Requests of this page the user selected for "Approve selected" / "Deny selected". */
+  selected: string[];
 }
 
 export interface OwnRequest {

@@ -90,6 +90,7 @@ const view: HomeView = {
         workspace: "T0123ABCD",
       },
       queue: pageOf(items, "all", 1),
+      selected: [],
       insights: summarize(
         "ecommerce-women",
         7,

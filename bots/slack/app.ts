@@ -16,6 +16,8 @@ import { homeBulk } from "./listeners/actions/home-bulk.js";
 import { homeFilter } from "./listeners/actions/home-filter.js";
 import { homeOpen } from "./listeners/actions/home-open.js";
 import { homePage } from "./listeners/actions/home-page.js";
+import { homeSelect } from "./listeners/actions/home-select.js";
+import { homeSelected } from "./listeners/actions/home-selected.js";
 import { homeWindow } from "./listeners/actions/home-window.js";
 import { applyCommand } from "./listeners/commands/apply.js";
 import { interactionContext, listenerFailed } from "./listeners/context.js";
@@ -24,6 +26,7 @@ import { appHomeOpened } from "./listeners/events/app-home-opened.js";
 import { memberLeft } from "./listeners/events/member-left.js";
 import { applySubmit } from "./listeners/views/apply-submit.js";
 import { denySubmit } from "./listeners/views/deny-submit.js";
+import { homeDenySubmit } from "./listeners/views/home-deny-submit.js";
 
 export { APPLY_COMMAND };
 
@@ -47,6 +50,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(new RegExp(`^${HOME_ACTION.window}`), homeWindow(deps));
   app.action(HOME_ACTION.bulk, homeBulk(deps));
   app.action(HOME_ACTION.open, homeOpen());
+  app.action(new RegExp(`^${HOME_ACTION.select}`), homeSelect(deps));
+  app.action(new RegExp(`^${HOME_ACTION.selected}`), homeSelected(deps));
+  app.view(CALLBACK.homeDeny, homeDenySubmit(deps));
   app.error(listenerFailed(deps));
 }
 

@@ -12,6 +12,8 @@ export const CALLBACK = {
   apply: "gk_apply",
   /** The moderator's deny-reason modal. */
   denyReason: "gk_deny_reason",
+  /** The reason modal of "Deny selected" on the App Home. */
+  homeDeny: "gk_home_deny",
 } as const;
 
 export const ACTION = {
@@ -38,6 +40,10 @@ export const HOME_ACTION = {
   window: "gk_home_window:",
   bulk: "gk_home_bulk",
   open: "gk_home_open",
+  /** The page's multi-select of requests: `gk_home_select:<community>` (a select carries no value). */
+  select: "gk_home_select:",
+  /** "Approve selected" / "Deny selected": `gk_home_selected:approve`, value `<community>|approve`. */
+  selected: "gk_home_selected:",
 } as const;
 
 export const homeValue = (communityId: string, choice: string | number): string => `${communityId}|${choice}`;
@@ -72,6 +78,10 @@ export const denyMetadataSchema = z
   })
   .strict();
 export type DenyMetadata = z.infer<typeof denyMetadataSchema>;
+
+/** What the "Deny selected" modal carries: the community whose selection it denies. */
+export const homeDenyMetadataSchema = z.object({ c: communityIdSchema }).strict();
+export type HomeDenyMetadata = z.infer<typeof homeDenyMetadataSchema>;
 
 /** Parses JSON `private_metadata` against a schema; undefined when it is not what the bot wrote. */
 export function readMetadata<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined {

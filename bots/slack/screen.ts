@@ -82,6 +82,10 @@ const blockActions = z.object({
         type: text.optional(),
         value: text.optional(),
         action_ts: text.optional(),
+        selected_options: z
+          .array(z.object({ value: text }))
+          .max(100)
+          .optional(),
       }),
     )
     .min(1)
@@ -143,9 +147,14 @@ function isOwnAction(actionId: string | undefined): boolean {
   if (actionId === undefined) return false;
   if ([ACTION.approve, ACTION.deny, HOME_ACTION.bulk, HOME_ACTION.open].includes(actionId as never))
     return true;
-  return [HOME_ACTION.filter, HOME_ACTION.page, HOME_ACTION.window].some((prefix) =>
-    actionId.startsWith(prefix),
-  );
+  const families = [
+    HOME_ACTION.filter,
+    HOME_ACTION.page,
+    HOME_ACTION.window,
+    HOME_ACTION.select,
+    HOME_ACTION.selected,
+  ];
+  return families.some((prefix) => actionId.startsWith(prefix));
 }
 
 const appHomeOpened = z.object({
@@ -293,7 +302,7 @@ function screenInteraction(raw: string): Screened {
     const parsed = viewSubmission.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a view submission", issuesOf(parsed.error));
     const callback = parsed.data.view.callback_id;
-    if (callback !== CALLBACK.apply && callback !== CALLBACK.denyReason)
+    if (callback !== CALLBACK.apply && callback !== CALLBACK.denyReason && callback !== CALLBACK.homeDeny)
       return refuse(type, "not a form of this bot");
     return forward(parsed.data);
   }

@@ -39,10 +39,13 @@ export async function home(core: Core, origin: Origin): Promise<HomeView> {
   const panels = await Promise.all(
     communities.map(async (community): Promise<CommunityPanel> => {
       const p = Homes.panelOf(prefs, community.id);
+      const queue = Queue.pageOf(pending.get(community.id) ?? [], p.filter, p.page);
+      const onPage = new Set(queue.items.map((i) => i.requestId));
       return {
         community: pick(community),
-        queue: Queue.pageOf(pending.get(community.id) ?? [], p.filter, p.page),
+        queue,
         insights: await Insights.read(core, community, p.days),
+        selected: p.selected.filter((id) => onPage.has(id)),
       };
     }),
   );

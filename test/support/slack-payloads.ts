@@ -118,10 +118,12 @@ export function memberLeftEvent(o: { user: string; channel: string; team?: strin
 /** A click on a control of the App Home (no channel, no message: the container is the view). */
 export function homeClick(o: {
   actionId: string;
-  value: string;
+  value?: string;
   user: string;
   team?: string;
   trigger?: string;
+  /** A multi-select's choice instead of a button's value. */
+  selected?: string[];
 }): Json {
   const team = o.team ?? "T0TEST";
   return {
@@ -134,14 +136,25 @@ export function homeClick(o: {
     team: { id: team, domain: "test" },
     view: { id: "V0HOME", type: "home", team_id: team, blocks: [], private_metadata: "" },
     actions: [
-      {
-        type: "button",
-        action_id: o.actionId,
-        block_id: "b",
-        value: o.value,
-        text: { type: "plain_text", text: o.actionId },
-        action_ts: `${Date.now() / 1000}`,
-      },
+      o.selected
+        ? {
+            type: "multi_static_select",
+            action_id: o.actionId,
+            block_id: "s",
+            selected_options: o.selected.map((value) => ({
+              text: { type: "plain_text", text: value },
+              value,
+            })),
+            action_ts: `${Date.now() / 1000}`,
+          }
+        : {
+            type: "button",
+            action_id: o.actionId,
+            block_id: "b",
+            value: o.value,
+            text: { type: "plain_text", text: o.actionId },
+            action_ts: `${Date.now() / 1000}`,
+          },
     ],
   };
 }

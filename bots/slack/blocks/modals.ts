@@ -1,10 +1,17 @@
 import type { types } from "@slack/bolt";
 import type { Community } from "../../../core/config/schema.js";
 import { REASON_MAX } from "../../../core/limits.js";
-import { DENY_FORM } from "../../../core/messages.js";
+import { BULK_DENY_FORM, DENY_FORM } from "../../../core/messages.js";
 import type { JoinRequest } from "../../../core/model.js";
 import { mrkdwnFit, plainText, truncate } from "../escape.js";
-import { ACTION, type ApplyMetadata, BLOCK, CALLBACK, type DenyMetadata } from "../ids.js";
+import {
+  ACTION,
+  type ApplyMetadata,
+  BLOCK,
+  CALLBACK,
+  type DenyMetadata,
+  type HomeDenyMetadata,
+} from "../ids.js";
 
 /**
  * The bot's modals, as pure functions: the application form, the answer shown once a request is
@@ -127,6 +134,37 @@ export function denyModal(
           multiline: true,
           max_length: REASON_MAX,
           ...(initial ? { initial_value: initial } : {}),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * "Deny selected" on the App Home: one optional reason for every selected request (left empty,
+ * each applicant gets their own failed rules), as Discord's queue asks for it.
+ */
+export function homeDenyModal(communityId: string, count: number): ModalView {
+  const metadata: HomeDenyMetadata = { c: communityId };
+  return {
+    type: "modal",
+    callback_id: CALLBACK.homeDeny,
+    title: plain(`${BULK_DENY_FORM.submit} ${count}`, TITLE_MAX),
+    submit: plain(BULK_DENY_FORM.submit, TITLE_MAX),
+    close: plain("Cancel", TITLE_MAX),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      {
+        type: "input",
+        block_id: BLOCK.reason,
+        optional: true,
+        label: plain(BULK_DENY_FORM.reasonLabel),
+        hint: plain(BULK_DENY_FORM.reasonHint),
+        element: {
+          type: "plain_text_input",
+          action_id: ACTION.input,
+          multiline: true,
+          max_length: REASON_MAX,
         },
       },
     ],

@@ -178,4 +178,47 @@ describe("the Slack App Home", () => {
     expect(again.answer.status).toBe(200);
     expect(statuses.filter((s) => s === "pending")).toHaveLength(8);
   });
+
+  it("approves the requests selected on the page, in queue order, and clears the selection", async () => {
+    await openHome("U0MOD1");
+    const blocks = (bot.fake.homes.get("U0MOD1")?.blocks ?? []) as {
+      elements?: {
+        action_id?: string;
+        value?: string;
+        text?: { text: string };
+        options?: { value: string }[];
+      }[];
+    }[];
+    const controls = blocks.flatMap((b) => b.elements ?? []);
+    const select = controls.find((e) => e.action_id?.startsWith("gk_home_select:"));
+    const two = (select?.options ?? []).slice(0, 2).map((o) => o.value);
+    expect(two).toHaveLength(2);
+    const answer = await bot.post(
+      "select two",
+      payloadBody(
+        homeClick({ actionId: select?.action_id ?? "", user: "U0MOD1", selected: [...two].reverse() }),
+      ),
+    );
+    expect(answer.status).toBe(200);
+    await bot.fake.waitFor(
+      () =>
+        homeText(bot.fake.homes.get("U0MOD1")).includes("[Approve selected (2)*] [Deny selected (2)]") ||
+        undefined,
+    );
+    const { answer: approved } = await click("U0MOD1", "gk_home_selected:approve", "makers|approve");
+    expect(approved.ms).toBeLessThan(2500);
+    // Every seat is taken: both join the waitlist, the older one first.
+    await bot.fake.waitFor(
+      () => homeText(bot.fake.homes.get("U0MOD1")).includes("2 waitlisted.") || undefined,
+      {
+        what: "the report of approve selected",
+        timeoutMs: 60_000,
+      },
+    );
+    const core = bot.server.runtime.core;
+    const [first, second] = await Promise.all(two.map((id) => Requests.get(core, id)));
+    expect([first?.status, second?.status]).toEqual(["waitlisted", "waitlisted"]);
+    expect((first?.decision?.at ?? "") <= (second?.decision?.at ?? "")).toBe(true);
+    expect(homeText(bot.fake.homes.get("U0MOD1"))).not.toContain("Approve selected");
+  });
 });

@@ -25,6 +25,10 @@ export function onHomeClick(
   deps: ListenerDeps,
   what: string,
   act: (click: HomeClick, client: WebClient) => Promise<void>,
+  /** Where the community and the choice are read from: the control's value, unless it has none (a select). */
+  read: (action: BlockAction["actions"][number]) => { communityId: string; choice: string } | undefined = (
+    action,
+  ) => readHomeValue(action.value),
 ): Middleware<SlackActionMiddlewareArgs<BoltBlockAction>> {
   return async ({ ack, body, client }) => {
     const started = Date.now();
@@ -32,7 +36,7 @@ export function onHomeClick(
     const parsed = blockActionSchema.safeParse(body);
     const workspace = parsed.success ? teamOf(parsed.data) : undefined;
     const action = parsed.success ? parsed.data.actions[0] : undefined;
-    const value = readHomeValue(action?.value);
+    const value = action ? read(action) : undefined;
     if (!parsed.success || !workspace || !action || !value) {
       deps.log.warn("slack home click not understood", { what });
       return;
