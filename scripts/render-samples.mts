@@ -90,7 +90,8 @@ const view: HomeView = {
         workspace: "T0123ABCD",
       },
       queue: pageOf(items, "all", 1),
-      selected: [],
+      // Two picked in the page's select: "Approve selected (2)" and "Deny selected (2)" show.
+      selected: [items[0]?.requestId ?? "", items[2]?.requestId ?? ""],
       insights: summarize(
         "ecommerce-women",
         7,

@@ -234,7 +234,14 @@ export function homeAsText(view: types.HomeView): string {
     else if (b.type === "actions")
       out.push(
         b.elements
-          .map((e) => (e.type === "button" ? `[${e.text.text}${e.style === "primary" ? "*" : ""}]` : ""))
+          .map((e) => {
+            if (e.type === "button") return `[${e.text.text}${e.style === "primary" ? "*" : ""}]`;
+            if (e.type === "multi_static_select") {
+              const chosen = (e.initial_options ?? []).map((o) => o.text.text);
+              return `[${e.placeholder?.text ?? ""} ▾${chosen.length > 0 ? `: ${chosen.join(", ")}` : ""}]`;
+            }
+            return "";
+          })
           .join(" "),
       );
   }
