@@ -100,7 +100,7 @@ const emptyReport = (count: number, skipped: number): BulkReport => ({
 
 /**
  * Decides `requestIds` from index `from` on, adding to `report`, until the end or until
- * `deadline` (wall-clock ms) has come. Returns the report and the index of the first request not
+ * `deadline` (wall-clock ms) has come (after one decision at least). Returns the report and the index of the first request not
  * decided (the length when done).
  */
 async function decideEach(
@@ -116,7 +116,8 @@ async function decideEach(
   const outcome = action.kind === "deny" ? "deny" : "approve";
   let next = from;
   for (; next < requestIds.length; next++) {
-    if (Date.now() >= deadline) break;
+    // At least one decision per call, so a run that keeps running out of time still moves on.
+    if (next > from && Date.now() >= deadline) break;
     const requestId = requestIds[next] as string;
     // A denial without a reason carries each request's failed rules, as the reason form pre-fills them.
     const reason =

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import * as Capacity from "../../core/capacity.js";
 import type { Community } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
+import { RetryableEffectError } from "../../core/effects.js";
 import type { JoinRequest } from "../../core/model.js";
 import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
-import { bulkDecide, plan } from "../../core/usecases/bulk.js";
+import { bulkDecide, getTask, plan, requestBulk, runTask } from "../../core/usecases/bulk.js";
 import { type Origin, operatorOrigin } from "../../core/usecases/origin.js";
 import {
   communityOf,
@@ -115,6 +116,36 @@ describe("bulk decisions", () => {
     const one = await Requests.get(core, flagged[0] ?? "");
     expect(one?.decision).toMatchObject({ outcome: "denied", by: { kind: "user", id: "U0MOD1" } });
     expect(one?.decision?.reason).toMatch(/photo/i);
+  });
+
+  it("keeps a recorded bulk decision's progress when its delivery runs out of time, and reports every request once", async () => {
+    const clock = testClock();
+    const config = configOf(slackCommunity({ capacity: 2 }));
+    const core = await createTestCore(config, clock.now);
+    const community = communityOf(config);
+    const requests = await seed(core, community, 4, clock);
+    const started = await requestBulk(core, MOD1, {
+      communityId: community.id,
+      action: { kind: "approve", requestIds: requests.map((r) => r.id) },
+      key: "click-1",
+      reply: { kind: "none" },
+    });
+    if (started.kind !== "started") throw new Error(started.kind);
+    // Each delivery's time is up at once: one decision each, then the task pauses ("out-of-time",
+    // which the outbox neither counts as a failure nor waits for).
+    for (let next = 1; next <= 3; next++) {
+      const paused = await runTask(core, started.taskId, { deadline: Date.now() }).catch((e: unknown) => e);
+      expect(paused).toBeInstanceOf(RetryableEffectError);
+      expect((paused as RetryableEffectError).reason).toBe("out-of-time");
+      expect((await getTask(core, started.taskId))?.progress?.next).toBe(next);
+    }
+    const done = await runTask(core, started.taskId);
+    // Without the progress, the requests decided by the earlier deliveries would count as "already decided".
+    expect(done?.report).toMatchObject({ asked: 4, approved: 2, waitlisted: 2, already: 0 });
+    const statuses = await Promise.all(requests.map(async (r) => (await Requests.get(core, r.id))?.status));
+    expect(statuses).toEqual(["approved", "approved", "waitlisted", "waitlisted"]);
+    // Run again (a delivery whose report was lost): the same report, nothing decided twice.
+    expect((await runTask(core, started.taskId))?.report).toEqual(done?.report);
   });
 
   it("refuses non-moderators, and skips requests of another community", async () => {
