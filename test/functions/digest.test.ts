@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import * as Insights from "../../core/insights.js";
+import * as Outbox from "../../core/outbox.js";
 import { slackCommunity, testClock } from "../support/core.js";
 import { checkPng, DIGEST, DUE, seedHistory, sweepTwiceAtOnce, untilPosted } from "../support/digest.js";
+import { eventually } from "../support/recording-effects.js";
 import { startSlackBot } from "../support/slack-bot.js";
 
 /** The weekly digest on Slack, end to end (test/support/digest.ts seeds eight weeks and checks the PNG). */
@@ -51,5 +53,33 @@ describe("the weekly digest", () => {
       "gatekeeper-makers-2026-W24.png",
     ]);
     expect(bot.fake.succeeded("files.completeUploadExternal")).toHaveLength(2);
+  }, 300_000);
+
+  it("posts once when Slack took the upload but its answer was lost: the next attempt finds the file by its name", async () => {
+    const clock = testClock(DUE);
+    const config = parseConfig(
+      JSON.stringify({ communities: [slackCommunity()], digest: DIGEST }),
+      "test.yaml",
+    );
+    const bot = await startSlackBot(config, { now: clock.now });
+    closers.push(() => bot.close());
+    const { core, performers } = bot.server.runtime;
+    bot.fake.failNext("files.completeUploadExternal", { accept: "reset" });
+    expect(await sweepTwiceAtOnce(bot.server)).toEqual(["makers"]);
+    const taskId = "digest-makers-2026-W23";
+    const entry = await eventually(async () => {
+      const [e] = await Outbox.entriesOf(core, taskId);
+      if (e?.status !== "retry" && e?.status !== "done") throw new Error(`entry: ${e?.status}`);
+      return e;
+    }, 60_000);
+    expect(bot.fake.files).toHaveLength(1); // Slack has it, the bot does not know
+    if (entry.status === "retry") {
+      expect(entry.unknownSince).toBeDefined();
+      expect(await Outbox.retryNow(core, performers, { requestId: taskId, name: entry.name })).toBe("done");
+    }
+    expect(bot.fake.files).toHaveLength(1);
+    expect(bot.fake.callsTo("files.completeUploadExternal")).toHaveLength(1);
+    expect(bot.fake.callsTo("conversations.history").map((c) => c.params.channel)).toContain("C0REVIEW");
+    expect((await Outbox.entriesOf(core, taskId))[0]).toMatchObject({ status: "done" });
   }, 300_000);
 });
