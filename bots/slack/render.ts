@@ -19,7 +19,11 @@ function inline(piece: Inline): string {
   if (typeof piece === "string") return mrkdwn(piece);
   if ("bold" in piece) return `*${mrkdwn(piece.bold)}*`;
   // Code pieces are the bot's own (commands, community ids); nothing in them may form a mention.
-  if ("code" in piece) return `\`${piece.code.replace(/`/g, "'").replace(/&/g, "&amp;").replace(/<(?=[!@#])/g, "&lt;")}\``;
+  if ("code" in piece)
+    return `\`${piece.code
+      .replace(/`/g, "'")
+      .replace(/&/g, "&amp;")
+      .replace(/<(?=[!@#])/g, "&lt;")}\``;
   if ("user" in piece) return userMention(piece.user);
   return formatUtc(piece.at, piece.style === "date" ? "date" : "datetime");
 }

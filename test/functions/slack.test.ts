@@ -542,7 +542,10 @@ describe("Slack, end to end", () => {
     expect(text(pending)).toContain("You already have a request to join Makers waiting for review.");
 
     // With one open request, `/apply withdraw` needs no community (several open: it lists them).
-    const withdrawn = await b.command("/apply withdraw (the one open)", { user: "U0APPLA", text: "withdraw" });
+    const withdrawn = await b.command("/apply withdraw (the one open)", {
+      user: "U0APPLA",
+      text: "withdraw",
+    });
     expect(text(withdrawn)).toBe("Your request to join Makers was withdrawn.");
     expect(
       text(await b.command("/apply withdraw makers (again)", { user: "U0APPLA", text: "withdraw makers" })),

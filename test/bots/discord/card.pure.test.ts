@@ -145,9 +145,7 @@ describe("the approval card", () => {
     expect(textOf(stateOf({ status: "withdrawn", closedAt: NOW.toISOString() }))).toContain(
       "Withdrawn** by the applicant",
     );
-    expect(textOf(stateOf({ status: "expired", closedAt: NOW.toISOString() }))).toContain(
-      "Expired** on <t:",
-    );
+    expect(textOf(stateOf({ status: "expired", closedAt: NOW.toISOString() }))).toContain("Expired** on <t:");
     expect(renderCard(stateOf({ status: "expired" })).components).toEqual([]);
   });
 
