@@ -48,6 +48,11 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
     async notify() {},
     async grant() {},
     async remind() {},
+    async askApplicant() {},
+    async openThread(_state, card) {
+      return card;
+    },
+    async postInThread() {},
   };
   const server = await startServer({
     settings: settingsFromEnv({ DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"), TABLE_NAME: "gk-bench-core" }),

@@ -22,9 +22,23 @@ export const effectSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("notice"), notice: noticeKindSchema }),
   z.object({ kind: z.literal("grant") }),
   z.object({ kind: z.literal("remind") }),
+  /** A moderator's question, sent to the applicant by DM with a Reply button. */
+  z.object({ kind: z.literal("question.dm"), round: z.number().int().min(1) }),
+  /** One entry of the interview, posted in the card's thread. */
+  z.object({
+    kind: z.literal("thread.post"),
+    round: z.number().int().min(1),
+    part: z.enum(["question", "reply", "no-reply"]),
+  }),
 ]);
 export type EffectSpec = z.infer<typeof effectSpecSchema>;
 export type EffectKind = EffectSpec["kind"];
+
+/** What a thread post says: which round of the interview, and which part of it. */
+export type ThreadEntry = Omit<Extract<EffectSpec, { kind: "thread.post" }>, "kind">;
+
+/** Whether an admitted member still holds what their seat stands for (Discord: in the server, with the role). */
+export type MemberCheck = "member" | "left" | "role-removed";
 
 /** Everything a card, notice or grant needs, read fresh from the table when the effect runs. */
 export interface EffectState {
@@ -46,6 +60,20 @@ export interface PlatformEffects {
   grant(state: EffectState): Promise<void>;
   /** Reminds moderators of a request that has been pending a while. */
   remind(state: EffectState): Promise<void>;
+  /** Sends the applicant a moderator's question (a DM with a Reply button). */
+  askApplicant(state: EffectState, round: number): Promise<void>;
+  /**
+   * Where the interview is threaded, opening it if the platform needs to (Slack: the card's own
+   * thread, no call; Discord: a thread started from the card message). Must tolerate "already open".
+   */
+  openThread(state: EffectState, card: MessageRef): Promise<MessageRef>;
+  /** Posts one entry of the interview in the thread. */
+  postInThread(state: EffectState, thread: MessageRef, entry: ThreadEntry): Promise<void>;
+  /**
+   * Whether an admitted member still holds their seat's access, for platforms without a leave
+   * event (Discord). Throws `RetryableEffectError` on a rate limit or outage (the check stops there).
+   */
+  checkMember?(community: Community, userId: string): Promise<MemberCheck>;
 }
 
 /** A failure worth retrying later (rate limit, 5xx, network). */

@@ -11,7 +11,7 @@ import {
   type PlatformEffects,
   RetryableEffectError,
 } from "./effects.js";
-import { keys } from "./model.js";
+import { keys, type MessageRef } from "./model.js";
 import { type Platform, platformSchema } from "./platform.js";
 import * as Requests from "./requests.js";
 import { effectPuts } from "./store/items.js";
@@ -127,7 +127,34 @@ async function perform(core: Core, performer: PlatformEffects, effect: EffectIte
       return performer.grant(state);
     case "remind":
       return performer.remind(state);
+    case "question.dm":
+      return performer.askApplicant(state, spec.round);
+    case "thread.post": {
+      const card = state.request.card;
+      if (!card) throw new RetryableEffectError("the card is not posted yet", 1_000);
+      const thread = state.request.thread ?? (await openThread(core, performer, state, card));
+      return performer.postInThread(state, thread, { round: spec.round, part: spec.part });
+    }
   }
+}
+
+/** Opens the interview's thread under the card once, and remembers where it is. */
+async function openThread(
+  core: Core,
+  performer: PlatformEffects,
+  state: EffectState,
+  card: MessageRef,
+): Promise<MessageRef> {
+  const thread = await performer.openThread(state, card);
+  await core.store.doc.send(
+    new UpdateCommand({
+      TableName: core.store.table,
+      Key: keys.request(state.request.id),
+      UpdateExpression: "SET thread = if_not_exists(thread, :thread)",
+      ExpressionAttributeValues: { ":thread": thread },
+    }),
+  );
+  return thread;
 }
 
 /** The request, its community, seats and waitlist position, as they are now. */
@@ -284,6 +311,10 @@ function describe(effect: EffectItem): string {
       return "Granting access";
     case "remind":
       return "Reminding moderators";
+    case "question.dm":
+      return "Sending the question to the applicant";
+    case "thread.post":
+      return "Posting in the card's thread";
   }
 }
 

@@ -3,6 +3,8 @@ import * as Communities from "./communities.js";
 import type { Core } from "./context.js";
 import * as Outbox from "./outbox.js";
 import * as Requests from "./requests.js";
+import { type ReconcileReport, reconcileSeats } from "./usecases/reconcile.js";
+import { sweepTimers, type TimersReport } from "./usecases/timers.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -12,6 +14,10 @@ export interface SweepReport {
   admitted: number;
   effects: Record<Outbox.RunResult, number>;
   deadLetters: Outbox.EffectItem[];
+  /** Moderator tools: questions nobody replied to, claims that ran out. */
+  timers?: TimersReport;
+  /** Discord seats checked against who is still in the server with the role. */
+  members?: ReconcileReport;
 }
 
 /**
@@ -40,6 +46,8 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
       if (await Requests.remind(core, request)) report.reminded++;
     }
   }
+  report.timers = await sweepTimers(core);
+  report.members = await reconcileSeats(core, performers);
   for (const community of core.config.communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
@@ -49,6 +57,8 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
     expired: report.expired,
     reminded: report.reminded,
     admitted: report.admitted,
+    timers: report.timers,
+    members: report.members,
     effects: report.effects,
     deadLetters: report.deadLetters.length,
   });

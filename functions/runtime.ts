@@ -69,6 +69,14 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     notify: async (state, notice) => (await get()).notify(state, notice),
     grant: async (state) => (await get()).grant(state),
     remind: async (state) => (await get()).remind(state),
+    askApplicant: async (state, round) => (await get()).askApplicant(state, round),
+    openThread: async (state, card) => (await get()).openThread(state, card),
+    postInThread: async (state, thread, entry) => (await get()).postInThread(state, thread, entry),
+    checkMember: async (community, userId) => {
+      const effects = await get();
+      if (!effects.checkMember) throw new Error("this platform has no member check");
+      return effects.checkMember(community, userId);
+    },
   };
 }
 

@@ -18,7 +18,9 @@ export type Label =
   /** Outbox entries: side effects of the change. */
   | "outbox"
   /** The audit trail. */
-  | "audit";
+  | "audit"
+  /** A request's timer (reply due, claim ending): its condition says the timer is still the one read. */
+  | "timer";
 
 export interface Labelled {
   label: Label;

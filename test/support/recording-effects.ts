@@ -2,7 +2,7 @@ import type { EffectState, NoticeKind, PlatformEffects } from "../../core/effect
 import type { MessageRef } from "../../core/model.js";
 
 export interface RecordedEffect {
-  kind: "postCard" | "updateCard" | "notify" | "grant" | "remind";
+  kind: "postCard" | "updateCard" | "notify" | "grant" | "remind" | "askApplicant" | "postInThread";
   requestId: string;
   status: string;
   notice?: NoticeKind;
@@ -38,6 +38,9 @@ export function recordingEffects() {
     notify: (state, notice) => record("notify", state, notice),
     grant: (state) => record("grant", state),
     remind: (state) => record("remind", state),
+    askApplicant: (state) => record("askApplicant", state),
+    openThread: async (_state, card) => card,
+    postInThread: (state) => record("postInThread", state),
   };
   return {
     effects,
