@@ -9,7 +9,7 @@ import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";
 import type { SlackSettings } from "../../core/settings.js";
 import { renderCard } from "./blocks/card.js";
-import { noticeText, reminderText } from "./blocks/messages.js";
+import { noticeText, questionMessage, reminderText, threadText } from "./blocks/messages.js";
 import { createOutboxClient } from "./client.js";
 import { type Attempt, slackErrorCode, toEffectError } from "./errors.js";
 
@@ -103,6 +103,38 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
           channel,
           text: reminderText(state),
           ...(card ? { thread_ts: card.id, reply_broadcast: false } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+    },
+
+    async askApplicant(state, round): Promise<void> {
+      const message = questionMessage(state, round);
+      await call({ kind: "notice" }, () =>
+        slack.chat.postMessage({
+          channel: state.request.applicant.userId,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      log.info("slack question sent", { requestId: state.request.id, round });
+    },
+
+    // Slack threads hang off the card message itself: nothing to open.
+    async openThread(_state, card): Promise<MessageRef> {
+      return card;
+    },
+
+    async postInThread(state, thread, entry): Promise<void> {
+      await call({ kind: "thread", channel: thread.channel }, () =>
+        slack.chat.postMessage({
+          channel: thread.channel,
+          thread_ts: thread.id,
+          reply_broadcast: false,
+          text: threadText(state, entry),
           unfurl_links: false,
           unfurl_media: false,
         }),

@@ -24,7 +24,8 @@ export type Attempt =
   | { kind: "card.update"; channel: string }
   | { kind: "notice" }
   | { kind: "grant"; channel: string }
-  | { kind: "remind"; channel: string };
+  | { kind: "remind"; channel: string }
+  | { kind: "thread"; channel: string };
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -115,6 +116,8 @@ function describe(attempt: Attempt): string {
       return `Could not add the applicant to channel ${attempt.channel}`;
     case "remind":
       return "Could not post the reminder";
+    case "thread":
+      return "Could not post in the card's thread";
   }
 }
 
