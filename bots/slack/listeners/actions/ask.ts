@@ -1,0 +1,35 @@
+import type { BlockAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
+import * as Messages from "../../../../core/messages.js";
+import { askForm } from "../../../../core/usecases/interview.js";
+import { askReply } from "../../../../core/usecases/replies.js";
+import { askModal } from "../../blocks/modals.js";
+import { slackErrorCode } from "../../errors.js";
+import { type ListenerDeps, since, tellClicker } from "../deps.js";
+import { onCardClick } from "./guard.js";
+
+/**
+ * "Ask a question" on the card: opens the question modal for a moderator of a pending request with
+ * no open question. Nothing is recorded until the modal comes back (`views/ask-submit.ts`).
+ */
+export function askAction(deps: ListenerDeps): Middleware<SlackActionMiddlewareArgs<BlockAction>> {
+  const { core, log } = deps;
+  return onCardClick(deps, async ({ body, origin, requestId }, client, started) => {
+    const outcome = await askForm(core, origin, requestId);
+    if (outcome.kind !== "form") {
+      const reply = askReply(outcome);
+      if (reply) await tellClicker(client, body, reply, log);
+      return;
+    }
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    try {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: askModal(outcome.request, outcome.community, channel),
+      });
+    } catch (error) {
+      log.warn("slack views.open (question) failed", { requestId, code: slackErrorCode(error), error });
+      await tellClicker(client, body, Messages.FORM_DID_NOT_OPEN, log);
+    }
+    log.info("slack ask clicked", { requestId, moderator: origin.userId, ms: since(started) });
+  });
+}
