@@ -83,6 +83,8 @@ export async function claim(
   if (after.status !== "pending") return { kind: "closed", request: after };
   const winner = liveClaim(after, core.now()) ?? after.claim;
   if (winner && winner.by.id !== by.id) return { kind: "taken", request: after, claim: winner };
+  // The same moderator's other click (a double click) claimed it at the same instant.
+  if (winner) return { kind: "claimed", request: after, claim: winner };
   throw new Error(`claim of ${request.id} failed for no visible reason`);
 }
 
