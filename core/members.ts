@@ -30,30 +30,51 @@ const standingSchema = z.object({
 });
 
 /**
- * The next `size` admitted members after the cursor, and where the next pass starts
- * (`undefined`: the walk reached the end and the next pass starts over).
+ * The next `size` admitted members after the cursor, wrapping around to the start when the walk
+ * reaches the end (each member at most once per batch), and where the next pass starts.
  */
 export async function nextBatch(
   core: Core,
   community: Community,
   size: number,
-): Promise<{ members: AdmittedMember[]; next: string | undefined; wrapped: boolean }> {
+): Promise<{ members: AdmittedMember[]; next: string | undefined }> {
   const { Item } = await core.store.doc.send(
     new GetCommand({ TableName: core.store.table, Key: keys.reconcile(community.id), ConsistentRead: true }),
   );
-  const cursor = typeof Item?.cursor === "string" ? Item.cursor : PREFIX;
+  const cursor = typeof Item?.cursor === "string" ? Item.cursor : undefined;
+  const members = await walk(core, community, { after: cursor ?? PREFIX }, size);
+  if (members.length < size && cursor) {
+    members.push(...(await walk(core, community, { after: PREFIX, upTo: cursor }, size - members.length)));
+  }
+  const last = members.at(-1);
+  return { members, next: members.length < size && !cursor ? undefined : last?.key };
+}
+
+/** Admitted members in key order after `after` (and up to `upTo`), at most `size`. */
+async function walk(
+  core: Core,
+  community: Community,
+  range: { after: string; upTo?: string },
+  size: number,
+): Promise<AdmittedMember[]> {
   const members: AdmittedMember[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await core.store.doc.send(
       new QueryCommand({
         TableName: core.store.table,
-        // After the cursor: standings (the partition's other items, META and RECONCILE, sort after
-        // them and hold no membership, so the filter drops them).
-        KeyConditionExpression: "pk = :pk AND sk > :after",
+        // Standings sort before the partition's other items (META, RECONCILE), which hold no
+        // membership: the filter drops them.
+        KeyConditionExpression: range.upTo
+          ? "pk = :pk AND sk BETWEEN :after AND :upTo"
+          : "pk = :pk AND sk > :after",
         FilterExpression: "attribute_exists(memberSince)",
         ProjectionExpression: "sk, memberSince, membershipRequestId",
-        ExpressionAttributeValues: { ":pk": keys.meta(community.id).pk, ":after": cursor },
+        ExpressionAttributeValues: {
+          ":pk": keys.meta(community.id).pk,
+          ":after": range.after,
+          ...(range.upTo ? { ":upTo": range.upTo } : {}),
+        },
         Limit: PAGE,
         ExclusiveStartKey: start,
       }),
@@ -66,11 +87,11 @@ export async function nextBatch(
         userId: s.data.sk.slice(PREFIX.length),
         requestId: s.data.membershipRequestId,
       });
-      if (members.length >= size) return { members, next: s.data.sk, wrapped: false };
+      if (members.length >= size) return members;
     }
     start = page.LastEvaluatedKey;
   } while (start);
-  return { members, next: undefined, wrapped: true };
+  return members;
 }
 
 /** Remembers where the next pass starts (`undefined`: from the beginning). */
