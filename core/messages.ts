@@ -518,8 +518,8 @@ export function waitingLine(round: { n: number; askedBy: Actor; askedAt: string 
 
 export function repliedLine(round: { n: number; repliedAt?: string | undefined }): Line {
   return line(
-    `💬 Replied to question ${round.n} `,
-    ...(round.repliedAt ? [{ at: round.repliedAt }] : []),
+    `💬 Replied to question ${round.n}`,
+    ...(round.repliedAt ? [" on ", { at: round.repliedAt }] : []),
     " (see the thread)",
   );
 }

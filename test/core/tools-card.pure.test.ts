@@ -76,7 +76,7 @@ describe("the card's tools", () => {
     const replied = state({
       interview: [{ ...asked, reply: "Dinghies", repliedAt: "2026-06-02T08:00:00.000Z" }],
     });
-    expect(activity(replied)).toEqual(["💬 Replied to question 1 2026-06-02 08:00 UTC (see the thread)"]);
+    expect(activity(replied)).toEqual(["💬 Replied to question 1 on 2026-06-02 08:00 UTC (see the thread)"]);
     expect(cardModel(replied).tools.ask).toBe(true);
     const none = state({ interview: [asked], noReplyAt: "2026-06-04T13:00:00.000Z" });
     expect(activity(none)).toEqual([

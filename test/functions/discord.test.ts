@@ -227,6 +227,8 @@ describe("the Discord interactions endpoint", () => {
     expect(buttons.map((b) => [b.label, b.custom_id])).toEqual([
       ["Approve", `gk:approve:${request.id}`],
       ["Deny", `gk:deny:${request.id}`],
+      ["Ask a question", `gk:ask:${request.id}`],
+      ["Claim", `gk:claim:${request.id}`],
     ]);
     const cardText = JSON.stringify(posted?.embeds);
     for (const expected of [
@@ -463,7 +465,7 @@ describe("the Discord interactions endpoint", () => {
     expect(dm?.content).toContain(`**Reason:** ${reason}`);
     const edited = h.fake.messages.get(card.id);
     expect(edited?.components).toEqual([]);
-    expect(JSON.stringify(edited?.embeds)).toContain(`Declined** by <@${MOD}>`);
+    expect(JSON.stringify(edited?.embeds)).toContain(`Denied** by <@${MOD}>`);
     expect(JSON.stringify(edited?.embeds)).toContain(reason);
     expect([...h.fake.roles].some((r) => r.includes(applicant.user.id))).toBe(false);
 
