@@ -115,6 +115,7 @@ export function summarize(
     deniedByRule: c.deniedByRule,
     deniedFull: c.deniedFull,
     deniedByModerator: c.deniedByModerator,
+    deniedNoReply: c.deniedNoReply,
     withdrawn: c.withdrawn,
     expired: c.expired,
     decisions: c.decisions,

@@ -1,7 +1,9 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { liveClaim } from "./claims.js";
 import type { Core } from "./context.js";
-import { actorSchema, type JoinRequest, joinRequestSchema, keys, type MessageRef } from "./model.js";
+import { awaiting, lapsed } from "./interview-state.js";
+import { type JoinRequest, joinRequestSchema, keys, type MessageRef } from "./model.js";
 import { TABLE } from "./store/table.js";
 
 /**
@@ -31,41 +33,16 @@ export interface QueueItem {
   /** Every rule passed (and could be checked). */
   passesAll: boolean;
   rules: { passed: string[]; failed: string[]; unchecked: string[] };
-  /** Moderator tools (claim, interview), when the request carries them. */
+  /** The moderator tools' state: a live claim, and where the interview stands. */
   claimedBy: { id: string; name: string | undefined } | undefined;
   interview: { state: "waiting" | "replied" | "no-reply"; since: string | undefined } | undefined;
   card: MessageRef | undefined;
 }
 
-/**
- * Claim and interview state as other features record them on the request (optional fields the
- * request schema does not know): `claim: { by: Actor, at, until? }` (or `claimedBy: Actor`) and
- * `interview: { state, since? | askedAt? | repliedAt? }`. Read leniently: whatever does not match
- * is simply not shown.
- */
-const extrasSchema = z.object({
-  claim: z
-    .object({ by: actorSchema.partial({ kind: true }), until: z.string().optional() })
-    .optional()
-    .catch(undefined),
-  claimedBy: actorSchema.partial({ kind: true }).optional().catch(undefined),
-  interview: z
-    .object({
-      state: z.string().optional(),
-      since: z.string().optional(),
-      askedAt: z.string().optional(),
-      repliedAt: z.string().optional(),
-    })
-    .optional()
-    .catch(undefined),
-});
-
-export function queueItem(request: JoinRequest, raw: Record<string, unknown>, now: Date): QueueItem {
-  const extras = extrasSchema.safeParse(raw);
-  const e = extras.success ? extras.data : {};
-  const claimLive = e.claim && (!e.claim.until || e.claim.until > now.toISOString());
-  const claimer = claimLive ? e.claim?.by : e.claimedBy;
+/** A queue item as every surface shows it, from the request as recorded (pure). */
+export function queueItem(request: JoinRequest, now: Date): QueueItem {
   const rules = request.evaluation.rules;
+  const claim = liveClaim(request, now);
   return {
     requestId: request.id,
     communityId: request.communityId,
@@ -79,20 +56,24 @@ export function queueItem(request: JoinRequest, raw: Record<string, unknown>, no
       failed: rules.filter((r) => !r.passed && r.checked).map((r) => r.label),
       unchecked: rules.filter((r) => !r.passed && !r.checked).map((r) => r.label),
     },
-    claimedBy: claimer ? { id: claimer.id, name: claimer.name } : undefined,
-    interview: interviewOf(e.interview),
+    claimedBy: claim ? { id: claim.by.id, name: claim.by.name } : undefined,
+    interview: interviewOf(request),
     card: request.card,
   };
 }
 
-function interviewOf(i: z.infer<typeof extrasSchema>["interview"]): QueueItem["interview"] {
-  if (!i) return undefined;
-  const state = i.state?.toLowerCase() ?? "";
-  if (/no.?reply|expired|timed.?out/.test(state)) return { state: "no-reply", since: i.since };
-  if (/repl(ied|y.?received)|answered/.test(state) || (!state && i.repliedAt))
-    return { state: "replied", since: i.repliedAt ?? i.since };
-  if (/wait|ask|open|pending/.test(state) || (!state && i.askedAt))
-    return { state: "waiting", since: i.since ?? i.askedAt };
+/**
+ * Where the request's interview (the moderator tools' questions) stands, from its rounds: a
+ * question waiting for the reply, the last one answered, or the last one left unanswered (the
+ * request came back to the queue, `onNoReply: review`).
+ */
+function interviewOf(request: JoinRequest): QueueItem["interview"] {
+  const waiting = awaiting(request);
+  if (waiting) return { state: "waiting", since: waiting.askedAt };
+  const last = request.interview?.at(-1);
+  if (!last) return undefined;
+  if (last.reply) return { state: "replied", since: last.repliedAt };
+  if (lapsed(request, last)) return { state: "no-reply", since: request.noReplyAt };
   return undefined;
 }
 
@@ -137,7 +118,7 @@ export async function pending(
     for (const raw of page.Items ?? []) {
       const parsed = joinRequestSchema.safeParse(raw);
       if (!parsed.success || parsed.data.status !== "pending") continue;
-      out.get(parsed.data.communityId)?.push(queueItem(parsed.data, raw, now));
+      out.get(parsed.data.communityId)?.push(queueItem(parsed.data, now));
       read++;
     }
     start = page.LastEvaluatedKey;

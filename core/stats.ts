@@ -36,6 +36,8 @@ export const COUNTERS = [
   "deniedFull",
   /** Denied by a moderator (or an operator). */
   "deniedByModerator",
+  /** Declined because a moderator's question went unanswered (`onNoReply: deny`). */
+  "deniedNoReply",
   "withdrawn",
   "expired",
   /** Decisions by moderators (the histogram's count). */
@@ -80,6 +82,7 @@ export interface Insights {
   deniedByRule: number;
   deniedFull: number;
   deniedByModerator: number;
+  deniedNoReply: number;
   withdrawn: number;
   expired: number;
   /** Decisions by moderators, and how long requests waited for them (upper bucket edges, ms). */
@@ -343,6 +346,8 @@ export function decidedDelta(
 
 export const closedDelta = (to: "withdrawn" | "expired"): StatsDelta => ({ counters: { [to]: 1 } });
 export const ADMITTED_DELTA: StatsDelta = { counters: { admitted: 1 } };
+/** Declined by the sweeper: the applicant did not answer a moderator's question in time. */
+export const NO_REPLY_DENIED_DELTA: StatsDelta = { counters: { denied: 1, deniedNoReply: 1 } };
 
 /** The Monday (`YYYY-MM-DD`) of an ISO week (`2026-W23`). */
 export function mondayOfIsoWeek(week: string): string {

@@ -11,6 +11,8 @@ import {
 } from "./client.js";
 import { ACTION, APPLY_COMMAND, CALLBACK, HOME_ACTION } from "./ids.js";
 import { approveAction } from "./listeners/actions/approve.js";
+import { askAction } from "./listeners/actions/ask.js";
+import { claimAction } from "./listeners/actions/claim.js";
 import { denyAction } from "./listeners/actions/deny.js";
 import { homeBulk } from "./listeners/actions/home-bulk.js";
 import { homeFilter } from "./listeners/actions/home-filter.js";
@@ -19,14 +21,17 @@ import { homePage } from "./listeners/actions/home-page.js";
 import { homeSelect } from "./listeners/actions/home-select.js";
 import { homeSelected } from "./listeners/actions/home-selected.js";
 import { homeWindow } from "./listeners/actions/home-window.js";
+import { replyAction } from "./listeners/actions/reply.js";
 import { applyCommand } from "./listeners/commands/apply.js";
 import { interactionContext, listenerFailed } from "./listeners/context.js";
 import type { ListenerDeps } from "./listeners/deps.js";
 import { appHomeOpened } from "./listeners/events/app-home-opened.js";
 import { memberLeft } from "./listeners/events/member-left.js";
 import { applySubmit } from "./listeners/views/apply-submit.js";
+import { askSubmit } from "./listeners/views/ask-submit.js";
 import { denySubmit } from "./listeners/views/deny-submit.js";
 import { homeDenySubmit } from "./listeners/views/home-deny-submit.js";
+import { replySubmit } from "./listeners/views/reply-submit.js";
 
 export { APPLY_COMMAND };
 
@@ -43,6 +48,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.approve, approveAction(deps));
   app.action(ACTION.deny, denyAction(deps));
   app.event("member_left_channel", memberLeft(deps));
+  // Moderator tools: the interview, claims.
+  app.action(ACTION.ask, askAction(deps));
+  app.view(CALLBACK.ask, askSubmit(deps));
+  app.action(ACTION.reply, replyAction(deps));
+  app.view(CALLBACK.reply, replySubmit(deps));
+  app.action(ACTION.claim, claimAction(deps, "claim"));
+  app.action(ACTION.unclaim, claimAction(deps, "unclaim"));
   // The App Home: moderators' queues and figures, everyone's own requests.
   app.event("app_home_opened", appHomeOpened(deps));
   app.action(new RegExp(`^${HOME_ACTION.filter}`), homeFilter(deps));

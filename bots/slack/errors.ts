@@ -23,6 +23,7 @@ export type Attempt =
   | { kind: "grant"; channel: string }
   | { kind: "remind"; channel: string }
   | { kind: "alert"; channel: string }
+  | { kind: "thread"; channel: string }
   | { kind: "home"; channel: string }
   | { kind: "digest"; channel: string };
 
@@ -141,6 +142,8 @@ function describe(attempt: Attempt): string {
       return "Could not post the reminder";
     case "alert":
       return "Could not post a notice to the review channel";
+    case "thread":
+      return "Could not post in the card's thread";
     case "home":
       return "Could not publish a moderator's App Home";
     case "digest":

@@ -92,7 +92,15 @@ const blockActions = z.object({
     .max(25),
 });
 
-const inputState = z.object({ type: text, value: text.nullish() });
+const inputState = z.object({
+  type: text,
+  value: text.nullish(),
+  /** Checkboxes (the deny form's "Also block this person"). */
+  selected_options: z
+    .array(z.object({ value: text }))
+    .max(10)
+    .nullish(),
+});
 
 const viewSubmission = z.object({
   ...interactiveCommon,
@@ -113,6 +121,10 @@ const viewSubmission = z.object({
     state: z.object({ values: z.record(text, z.record(text, inputState)) }),
   }),
 });
+
+/** The bot's own buttons and forms (every id in `ids.ts`); anything else is refused here. */
+const BUTTONS: ReadonlySet<string> = new Set(Object.values(ACTION).filter((a) => a !== ACTION.input));
+const FORMS: ReadonlySet<string> = new Set(Object.values(CALLBACK));
 
 /** Interactivity the bot does not use but Slack may send (a modal closed, a shortcut): nothing to do. */
 const UNUSED_INTERACTIONS = new Set([
@@ -142,11 +154,10 @@ const command = z.object({
   token: text.optional(),
 });
 
-/** The bot's buttons: the card's and the App Home's (whose families share a prefix). */
+/** The bot's buttons: the card's, the tools', and the App Home's (whose families share a prefix). */
 function isOwnAction(actionId: string | undefined): boolean {
   if (actionId === undefined) return false;
-  if ([ACTION.approve, ACTION.deny, HOME_ACTION.bulk, HOME_ACTION.open].includes(actionId as never))
-    return true;
+  if (BUTTONS.has(actionId) || actionId === HOME_ACTION.bulk || actionId === HOME_ACTION.open) return true;
   const families = [
     HOME_ACTION.filter,
     HOME_ACTION.page,
@@ -295,15 +306,15 @@ function screenInteraction(raw: string): Screened {
   if (type === "block_actions") {
     const parsed = blockActions.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a block action", issuesOf(parsed.error));
-    if (!isOwnAction(parsed.data.actions[0]?.action_id)) return refuse(type, "not a button of this bot");
+    const action = parsed.data.actions[0]?.action_id;
+    if (!action || !isOwnAction(action)) return refuse(type, "not a button of this bot");
     return forward(parsed.data);
   }
   if (type === "view_submission") {
     const parsed = viewSubmission.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a view submission", issuesOf(parsed.error));
     const callback = parsed.data.view.callback_id;
-    if (callback !== CALLBACK.apply && callback !== CALLBACK.denyReason && callback !== CALLBACK.homeDeny)
-      return refuse(type, "not a form of this bot");
+    if (!FORMS.has(callback)) return refuse(type, "not a form of this bot");
     return forward(parsed.data);
   }
   if (UNUSED_INTERACTIONS.has(type))

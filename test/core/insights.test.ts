@@ -3,6 +3,8 @@ import * as Capacity from "../../core/capacity.js";
 import * as Insights from "../../core/insights.js";
 import * as Requests from "../../core/requests.js";
 import { DECISION_BUCKETS_MIN } from "../../core/stats.js";
+import { ask } from "../../core/usecases/interview.js";
+import { sweepTimers } from "../../core/usecases/timers.js";
 import {
   communityOf,
   configOf,
@@ -128,5 +130,37 @@ describe("insights from the per-day counters", () => {
       ["2026-W19", 0, 0, 0],
       ["2026-W20", 6, 3, 1],
     ]);
+  });
+
+  it("counts a request declined because a question went unanswered (onNoReply: deny), in the same transaction", async () => {
+    const clock = testClock("2026-05-01T08:00:00.000Z");
+    const config = configOf(slackCommunity({ interviewExpiryHours: 24, onNoReply: "deny" }));
+    const core = await createTestCore(config, clock.now);
+    const community = communityOf(config);
+    const submitted = await Requests.submit(core, {
+      community,
+      submissionKey: "no-reply",
+      applicant: { userId: "U0QUIET", name: "Quiet" },
+      answers: { why: "I build things" },
+      profile: slackProfile("U0QUIET"),
+    });
+    if (submitted.kind !== "recorded") throw new Error(submitted.kind);
+    const origin = { platform: "slack" as const, workspace: "T0TEST", userId: "U0MOD1" };
+    expect(
+      await ask(core, origin, { requestId: submitted.request.id, question: "Which store?" }),
+    ).toMatchObject({
+      kind: "asked",
+    });
+    clock.advance(25 * HOUR);
+    expect(await sweepTimers(core)).toMatchObject({ noReply: 1 });
+    expect((await Requests.get(core, submitted.request.id))?.status).toBe("denied");
+    const figures = await Insights.read(core, community, 7);
+    expect(figures).toMatchObject({
+      requests: 1,
+      denied: 1,
+      deniedNoReply: 1,
+      deniedByModerator: 0,
+      decisions: 0,
+    });
   });
 });

@@ -5,12 +5,16 @@ import { COMMANDS } from "../commands.js";
 import { parseCustomId } from "../custom-ids.js";
 import { type Interaction, pong } from "../interaction.js";
 import { autocomplete } from "./autocomplete.js";
+import { answerButton } from "./buttons/answer.js";
 import { approveButton } from "./buttons/approve.js";
+import { askButton } from "./buttons/ask.js";
+import { claimButton } from "./buttons/claim.js";
 import { continueButton } from "./buttons/continue.js";
 import { denyButton } from "./buttons/deny.js";
 import { queueApproveButton } from "./buttons/queue-approve.js";
 import { queueDenyButton } from "./buttons/queue-deny.js";
 import { queueViewButton } from "./buttons/queue-view.js";
+import { unclaimButton } from "./buttons/unclaim.js";
 import { applyCommand } from "./commands/apply.js";
 import { queueCommand } from "./commands/queue.js";
 import { statsCommand } from "./commands/stats.js";
@@ -18,7 +22,9 @@ import { statusCommand } from "./commands/status.js";
 import { withdrawCommand } from "./commands/withdraw.js";
 import { denyReason } from "./modals/deny-reason.js";
 import { formPage } from "./modals/form-page.js";
+import { questionModal } from "./modals/question.js";
 import { queueDenyReason } from "./modals/queue-deny-reason.js";
+import { repliedModal } from "./modals/replied.js";
 import { say } from "./reply.js";
 import { queueSelect } from "./selects/queue-select.js";
 
@@ -58,6 +64,14 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return approveButton(core, i, id.requestId);
         case "deny":
           return denyButton(core, i, id.requestId);
+        case "ask":
+          return askButton(core, i, id.requestId);
+        case "claim":
+          return claimButton(core, i, id.requestId);
+        case "unclaim":
+          return unclaimButton(core, i, id.requestId);
+        case "answer":
+          return answerButton(core, i, id);
         case "queue-view":
           return queueViewButton(core, i, id);
         case "queue-select":
@@ -78,6 +92,10 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return formPage(core, i, id);
         case "reason":
           return denyReason(core, i, id.requestId);
+        case "question":
+          return questionModal(core, i, id.requestId);
+        case "replied":
+          return repliedModal(core, i, id);
         case "queue-reason":
           return queueDenyReason(core, i, id.selectionId);
         default:
