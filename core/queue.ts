@@ -1,6 +1,6 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { liveClaim } from "./claims.js";
+import { liveClaim } from "./claim-state.js";
 import type { Core } from "./context.js";
 import { awaiting, lapsed } from "./interview-state.js";
 import { type JoinRequest, joinRequestSchema, keys, type MessageRef } from "./model.js";
