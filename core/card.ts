@@ -136,7 +136,7 @@ function seatsLine(state: EffectState, community: Community): string {
 export function profileFacts(p: Profile): string[] {
   if (!p.available)
     return [`${PLATFORM_NAME[p.platform]} profile unavailable (the lookup failed or timed out)`];
-  const domain = p.email?.split("@").pop();
+  const domain = p.emailDomain;
   const facts: (string | undefined)[] = [
     p.realName ? `${p.platform === "slack" ? "Real name" : "Display name"}: ${p.realName}` : undefined,
     p.platform === "slack" ? (p.title ? `Title: ${p.title}` : "No title") : undefined,
