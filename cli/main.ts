@@ -10,6 +10,7 @@ import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS } from "../core/deployment.js";
 import { createLogger } from "../core/log.js";
 import * as Outbox from "../core/outbox.js";
+import * as Privacy from "../core/privacy.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
 import { createDynamoClient } from "../core/store/client.js";
@@ -29,7 +30,7 @@ const USAGE = `Usage: gatekeeper <command>
 Commands:
   serve                        run the local bot (what npm start runs)
   check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
-  sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
+  sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retention, retries
                                (--now moves the clock of decisions, never the outbox's leases)
   outbox list [--all]          deliveries that are stuck (--all: every open one, and those given up)
   outbox retry [id]            re-drive a delivery now (id as listed: <request>/<name>), or all stuck ones
@@ -38,6 +39,7 @@ Commands:
   block <community> <user>     stop a user from applying
   unblock <community> <user>   allow them again
   release <community> <user>   a member left: free their seat and admit from the waitlist
+  forget <community> <user>    erase a user's personal data from all their requests there (keeps the audit)
   schema                       print the JSON Schema of gatekeeper.yaml
 `;
 
@@ -63,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         return await block(rest, command === "block");
       case "release":
         return await release(rest);
+      case "forget":
+        return await forget(rest);
       case "schema":
         process.stdout.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
         return 0;
@@ -363,6 +367,22 @@ async function release(args: string[]): Promise<number> {
         : `${user} is not a member of ${community.id}; nothing changed.\n`,
     );
     return left ? 0 : 1;
+  });
+}
+
+async function forget(args: string[]): Promise<number> {
+  const [id, user] = args;
+  if (!user) throw new UsageError("Name the community and the user id.");
+  return withRuntime(async (runtime) => {
+    const community = communityArg(runtime.core.config, id);
+    const { erased } = await Privacy.forget(runtime.core, community, user);
+    const plural = erased.length === 1 ? "request" : "requests";
+    process.stdout.write(
+      `Removed ${user}'s personal data from ${erased.length} ${plural} in ${community.id}` +
+        `${erased.length > 0 ? ` (${erased.join(", ")}); the cards will be updated` : ""}. ` +
+        "Decisions and the audit trail are kept.\n",
+    );
+    return 0;
   });
 }
 

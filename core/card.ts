@@ -1,6 +1,6 @@
 import type { Community } from "./config/schema.js";
 import type { EffectState } from "./effects.js";
-import { CARD_STATUS_LABEL } from "./messages.js";
+import { CARD_STATUS_LABEL, personalDataRemoved } from "./messages.js";
 import type { Actor, JoinRequest, RequestStatus } from "./model.js";
 import type { Profile } from "./profile.js";
 import { type Inline, type Line, line } from "./text.js";
@@ -51,7 +51,10 @@ export function cardModel(state: EffectState): CardModel {
     status: request.status,
     applicant: request.applicant,
     submittedAt: request.createdAt,
-    profile: profileFacts(request.profile),
+    // Once the personal data is gone (core/privacy.ts) the request carries a redacted copy.
+    profile: request.privacy?.removed
+      ? [personalDataRemoved(request.privacy)]
+      : profileFacts(request.profile),
     answers: request.answers.map((a) => ({ label: a.label, value: a.value })),
     note: request.note,
     score: { ...evaluation.breakdown, total: evaluation.score },

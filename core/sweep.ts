@@ -2,6 +2,7 @@ import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Core } from "./context.js";
 import * as Outbox from "./outbox.js";
+import * as Privacy from "./privacy.js";
 import * as Requests from "./requests.js";
 
 const HOUR_MS = 3_600_000;
@@ -14,12 +15,15 @@ export interface SweepReport {
   /** Entries still retrying after `STUCK_AFTER` failures (`gatekeeper outbox list`). */
   stuck: number;
   deadLetters: Outbox.EffectItem[];
+  /** Closed requests whose personal data moved to its own item; personal items deleted as due. */
+  personal: { separated: number; purged: number };
 }
 
 /**
  * One pass of the scheduled work: expire pending requests past their community's expiry,
  * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
- * and re-drive outbox entries that are due. Idempotent: running it twice does nothing twice.
+ * move closed requests' personal data into retention and delete it when due (privacy.ts), and
+ * re-drive outbox entries that are due. Idempotent: running it twice does nothing twice.
  */
 export async function sweep(
   core: Core,
@@ -34,6 +38,7 @@ export async function sweep(
     effects: Outbox.emptyCounts(),
     stuck: 0,
     deadLetters: [],
+    personal: { separated: 0, purged: 0 },
   };
   // The youngest age at which any community reminds or expires a request: younger ones are not read.
   const soonest = Math.min(
@@ -55,6 +60,8 @@ export async function sweep(
   for (const community of core.config.communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
+  report.personal.separated = await Privacy.separateClosed(core);
+  report.personal.purged = await Privacy.purgeExpired(core);
   report.effects = await Outbox.redriveDue(core, performers, opts);
   report.stuck = (await Outbox.stuckEntries(core)).length;
   report.deadLetters = await Outbox.deadLetters(core);
@@ -65,6 +72,7 @@ export async function sweep(
     effects: report.effects,
     stuck: report.stuck,
     deadLetters: report.deadLetters.length,
+    personal: report.personal,
   });
   return report;
 }

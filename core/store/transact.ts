@@ -20,7 +20,9 @@ export type Label =
   /** An outbox entry's own state as a delivery settles it (fenced on the delivery's claim). */
   | "entry"
   /** The audit trail. */
-  | "audit";
+  | "audit"
+  /** A closed request's personal part (core/privacy.ts). */
+  | "personal";
 
 export interface Labelled {
   label: Label;
