@@ -94,6 +94,11 @@ export interface FakeDiscord {
   roles: Set<string>;
   /** Registered commands by guild id (`global` for global ones). */
   commands: Map<string, unknown[]>;
+  /**
+   * Consulted for every call with no planned failure (soaks): a failure to apply to it, or
+   * undefined to answer normally.
+   */
+  chaos: ((method: string, path: string) => Failure | undefined) | undefined;
   /** Fails the next `times` calls whose method matches and whose path matches `route`. */
   failNext(method: string, route: RegExp, times: number, failure: Failure): void;
   /** Messages to this user's DM channel answer 403 code 50007, as when their DMs are closed. */
@@ -314,9 +319,9 @@ export async function startFakeDiscord(
 
       // Planned failures first: they stand in for Discord having a bad moment.
       const plan = planned.find((p) => p.times > 0 && p.method === method && p.route.test(path));
-      if (!plan) return route(call, req, send);
-      plan.times--;
-      const f = plan.failure;
+      if (plan) plan.times--;
+      const f = plan?.failure ?? fake.chaos?.(method, path);
+      if (!f) return route(call, req, send);
       switch (f.kind) {
         case "rate-limit":
           return send(
@@ -363,6 +368,7 @@ export async function startFakeDiscord(
   const fake: FakeDiscord = {
     url,
     gatewayUrl: undefined,
+    chaos: undefined,
     callbacks: [],
     botUserId: opts.applicationId ?? "1",
     guilds: new Map(),
