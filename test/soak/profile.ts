@@ -19,13 +19,29 @@ export interface ProfileReport {
     { calls: number; totalMs: number; maxMs: number; p99Ms: number; errors: Record<string, number> }
   >;
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** CPU this one process used in the window (the test client, the bot, the fakes, the worker). */
+  cpuMs: number;
+  wallMs: number;
 }
 
+const profiles = new WeakMap<Store, Profile>();
+
+/** One profile per store (the middleware is attached once). */
 export function profileStore(store: Store): Profile {
+  const found = profiles.get(store);
+  if (found) return found;
+  const made = attachProfile(store);
+  profiles.set(store, made);
+  return made;
+}
+
+function attachProfile(store: Store): Profile {
   let on = false;
   const samples = new Map<string, number[]>();
   const errors = new Map<string, Record<string, number>>();
   const histogram = monitorEventLoopDelay({ resolution: 10 });
+  let cpu = process.cpuUsage();
+  let wall = Date.now();
   store.doc.middlewareStack.add(
     (next, context) => async (args) => {
       if (!on) return next(args);
@@ -56,6 +72,8 @@ export function profileStore(store: Store): Profile {
       errors.clear();
       histogram.reset();
       histogram.enable();
+      cpu = process.cpuUsage();
+      wall = Date.now();
       on = true;
     },
     stop() {
@@ -73,7 +91,10 @@ export function profileStore(store: Store): Profile {
         };
       }
       const ms = (ns: number) => Math.round(ns / 1e6);
+      const used = process.cpuUsage(cpu);
       return {
+        cpuMs: Math.round((used.user + used.system) / 1000),
+        wallMs: Date.now() - wall,
         dynamo,
         eventLoop: {
           p50Ms: ms(histogram.percentile(50)),
