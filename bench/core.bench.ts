@@ -50,6 +50,11 @@ it("core: submit, decide, contention, stream-to-effect latency", async () => {
     async revoke() {},
     async remind() {},
     async alert() {},
+    async askApplicant() {},
+    async openThread(_state, card) {
+      return card;
+    },
+    async postInThread() {},
   };
   const server = await startServer({
     settings: settingsFromEnv({ DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"), TABLE_NAME: "gk-bench-core" }),

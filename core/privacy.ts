@@ -14,8 +14,8 @@ import { type Labelled, labelled, names, transact } from "./store/transact.js";
  * The applicant's personal data: kept while it serves the request, then removed, with the
  * record of who decided what kept.
  *
- * - The personal part of a request is the applicant's name, the answers, the note, the profile
- *   and the rule details (which quote the profile). Ids, status, decision (who, when, why),
+ * - The personal part of a request is the applicant's name, the answers, the note, the interview
+ *   (moderators' questions and the applicant's replies), the profile and the rule details (which quote the profile). Ids, status, decision (who, when, why),
  *   seats, card and the audit trail are not; they stay.
  * - While the request is open, it all lives in the request item, as before.
  * - When the request closes (approved, denied, withdrawn, expired), `transition()` (and the
@@ -47,6 +47,8 @@ const personalSchema = z.object({
   applicantName: z.string(),
   answers: joinRequestSchema.shape.answers,
   note: z.string().optional(),
+  /** The moderators' questions and the applicant's replies (moderator tools' interview). */
+  interview: joinRequestSchema.shape.interview,
   profile: profileSchema,
   evaluation: evaluationSchema,
   [TTL]: z.number(),
@@ -98,7 +100,7 @@ function redact(
       Key: keys.request(request.id),
       UpdateExpression:
         "SET #applicant.#name = :name, #answers = :answers, #profile = :profile, #evaluation = :evaluation, " +
-        `#privacy = :privacy REMOVE #note${leaveIndex ? `, ${G1PK}, ${G1SK}` : ""}`,
+        `#privacy = :privacy REMOVE #note, #interview${leaveIndex ? `, ${G1PK}, ${G1SK}` : ""}`,
       ConditionExpression: condition.expression,
       ExpressionAttributeNames: names(
         "applicant",
@@ -108,6 +110,7 @@ function redact(
         "evaluation",
         "privacy",
         "note",
+        "interview",
         "status",
         "version",
       ),
@@ -162,6 +165,7 @@ async function separate(core: Core, request: JoinRequest): Promise<boolean> {
     applicantName: request.applicant.name,
     answers: request.answers,
     ...(request.note !== undefined ? { note: request.note } : {}),
+    ...(request.interview !== undefined ? { interview: request.interview } : {}),
     profile: request.profile,
     evaluation: request.evaluation,
     [TTL]: epochSeconds(expiresAt),
@@ -244,12 +248,13 @@ export async function withPersonal(core: Core, request: JoinRequest): Promise<Jo
     return { ...request, privacy: { ...request.privacy, removed: "expired" } };
   }
   const p = personal.data;
-  const { note: _redacted, ...rest } = request;
+  const { note: _note, interview: _interview, ...rest } = request;
   return {
     ...rest,
     applicant: { ...request.applicant, name: p.applicantName },
     answers: p.answers,
     ...(p.note !== undefined ? { note: p.note } : {}),
+    ...(p.interview !== undefined ? { interview: p.interview } : {}),
     profile: p.profile,
     evaluation: p.evaluation,
   };

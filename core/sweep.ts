@@ -4,6 +4,8 @@ import type { Core } from "./context.js";
 import * as Outbox from "./outbox.js";
 import * as Privacy from "./privacy.js";
 import * as Requests from "./requests.js";
+import { type ReconcileReport, reconcileSeats } from "./usecases/reconcile.js";
+import { sweepTimers, type TimersReport } from "./usecases/timers.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -17,6 +19,10 @@ export interface SweepReport {
   deadLetters: Outbox.EffectItem[];
   /** Closed requests whose personal data moved to its own item; personal items deleted as due. */
   personal: { separated: number; purged: number };
+  /** Moderator tools: questions nobody replied to, claims that ran out. */
+  timers?: TimersReport;
+  /** Discord seats checked against who is still in the server with the role. */
+  members?: ReconcileReport;
 }
 
 /**
@@ -57,6 +63,8 @@ export async function sweep(
       if (await Requests.remind(core, request)) report.reminded++;
     }
   }
+  report.timers = await sweepTimers(core);
+  report.members = await reconcileSeats(core, performers);
   for (const community of core.config.communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
@@ -69,6 +77,8 @@ export async function sweep(
     expired: report.expired,
     reminded: report.reminded,
     admitted: report.admitted,
+    timers: report.timers,
+    members: report.members,
     effects: report.effects,
     stuck: report.stuck,
     deadLetters: report.deadLetters.length,

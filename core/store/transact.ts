@@ -22,7 +22,10 @@ export type Label =
   /** The audit trail. */
   | "audit"
   /** A closed request's personal part (core/privacy.ts). */
-  | "personal";
+  | "personal"
+
+  /** A request's timer (reply due, claim ending): its condition says the timer is still the one read. */
+  | "timer";
 
 export interface Labelled {
   label: Label;

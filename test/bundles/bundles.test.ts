@@ -304,6 +304,8 @@ describe("each function, bundled like SST, in a fresh process", () => {
       stuck: 0,
       deadLetters: 0,
       personal: { separated: 0, purged: 0 },
+      timers: { noReply: 0, claimsEnded: 0 },
+      members: { checked: 0, freed: 0, admitted: 0 },
     });
   });
 

@@ -7,8 +7,8 @@ import type { Origin } from "../../../../core/usecases/origin.js";
 import { decisionReply } from "../../../../core/usecases/replies.js";
 import { messageModal } from "../../blocks/modals.js";
 import { afterAnswer, deadlineOf, REPLY_RESERVE_MS, raceDeadline, within } from "../../deadline.js";
-import { BLOCK, denyMetadataSchema, readMetadata } from "../../ids.js";
-import { handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
+import { BLOCK, BLOCK_VALUE, denyMetadataSchema, readMetadata } from "../../ids.js";
+import { checkedValues, handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
 import { toMrkdwn, toPlain } from "../../render.js";
 import { type ListenerDeps, since } from "../deps.js";
 
@@ -45,9 +45,10 @@ export function denySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareAr
       return;
     }
     const origin: Origin = { platform: "slack", workspace, userId: user.id, name: handleOf(user) };
+    const block = checkedValues(view.state.values, BLOCK.block).includes(BLOCK_VALUE);
     const raced = await raceDeadline(
       deadline,
-      decide(core, origin, { requestId: metadata.r, outcome: "deny", reason }),
+      decide(core, origin, { requestId: metadata.r, outcome: "deny", reason, block }),
       REPLY_RESERVE_MS,
     );
     if (!raced.done) {
@@ -89,6 +90,7 @@ export function denySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareAr
       requestId: metadata.r,
       moderator: user.id,
       outcome: outcome.kind,
+      block,
       ms: since(started),
     });
   };
