@@ -26,7 +26,7 @@ const CAPACITY = 40;
 const slackFailures: SlackFailure[] = [
   { status: 500 },
   { status: 429, retryAfter: 1 },
-  { delayMs: 11_000 },
+  { accept: "late", afterMs: 11_000 },
   { accept: "reset" },
 ];
 const discordFailures: DiscordFailure[] = [
