@@ -38,6 +38,18 @@ export const COMMANDS: Record<Platform, Commands> = {
   },
 };
 
+// Personal data (core/privacy.ts)
+
+/** Stands in for the applicant's name once their personal data is gone. */
+export const REMOVED_NAME = "name removed";
+
+/** On a card whose request's personal data is gone. */
+export function personalDataRemoved(privacy: NonNullable<JoinRequest["privacy"]>): string {
+  return privacy.removed === "erased"
+    ? "Personal data removed at the applicant's request (answers, note and profile)."
+    : `Personal data removed after ${privacy.retentionDays} days (answers, note and profile).`;
+}
+
 // Request states
 
 /** The applicant's words for a request's state. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import { type SlackBot, startSlackBot } from "../support/slack-bot.js";
 import { drain, slackInvariants } from "./invariants.js";
+import { handlerTimes, profileStore } from "./profile.js";
 
 /**
  * Load soaks on Slack through the real handler, DynamoDB Local and the stream-driven worker:
@@ -59,6 +60,9 @@ describe("Slack soak", () => {
         ids.push(requestId);
       },
     );
+    const profile = profileStore(b.server.runtime.core.store);
+    const logsBefore = b.logs.length;
+    profile.start();
     const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, k) => {
@@ -81,8 +85,21 @@ describe("Slack soak", () => {
       }),
     );
     const wall = Date.now() - started;
+    const where = profile.stop();
     const slowest = Math.max(...answers.map((a) => a.ms));
+    const sorted = answers.map((a) => a.ms).sort((x, y) => x - y);
+    console.info(
+      "[soak clicks: where the time went]",
+      JSON.stringify({
+        answerMs: { p50: sorted[100], p90: sorted[180], max: slowest },
+        handlerMs: handlerTimes(b.logs.slice(logsBefore), started),
+        ...where,
+      }),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
+    // The bot's own part of every answer stays inside Slack's 3 s (the budget is 2.5 s); the time
+    // a request waits before the handler sees it is this one process's CPU (see RELIABILITY.md).
+    expect(handlerTimes(b.logs.slice(logsBefore)).inHandler.max).toBeLessThan(3_000);
     const open = await drain(b.server.runtime.core, ids, 120_000);
     const report = await slackInvariants(b.server.runtime.core, b.fake, b.community("busy"), ids);
     console.info(
@@ -98,6 +115,9 @@ describe("Slack soak", () => {
 
   it("500 applicants into 50 seats with autoApprove: 50 admitted, 450 waitlisted in order, nothing lost or doubled", async () => {
     const ids: string[] = [];
+    const profile = profileStore(b.server.runtime.core.store);
+    const logsBefore = b.logs.length;
+    profile.start();
     const started = Date.now();
     const times: number[] = [];
     await inBatches(
@@ -110,6 +130,11 @@ describe("Slack soak", () => {
       },
     );
     const wall = Date.now() - started;
+    const where = profile.stop();
+    console.info(
+      "[soak burst: where the time went]",
+      JSON.stringify({ handlerMs: handlerTimes(b.logs.slice(logsBefore)), ...where }),
+    );
     const open = await drain(b.server.runtime.core, ids, 300_000);
     const report = await slackInvariants(b.server.runtime.core, b.fake, b.community("burst"), ids);
     times.sort((x, y) => x - y);
