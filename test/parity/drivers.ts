@@ -2,7 +2,9 @@ import type { Community, GatekeeperConfig } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
 import * as Messages from "../../core/messages.js";
 import type { JoinRequest, RequestStatus } from "../../core/model.js";
+import type { Performers } from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
+import { type SweepReport, sweep } from "../../core/sweep.js";
 import { APPLICATION_ID, type DiscordHarness, startDiscordHarness } from "../support/discord-harness.js";
 import {
   buttonInteraction,
@@ -231,6 +233,8 @@ export interface PlatformDriver {
   now(): Date;
   /** Moves the server's clock forward (cooldowns, claims, reply deadlines). */
   advance(ms: number): void;
+  /** One pass of the sweeper at the server's clock (`gatekeeper sweep`): timers, reminders, the outbox. */
+  sweep(): Promise<SweepReport>;
   seed: Seeds;
   close(): Promise<void>;
 }
@@ -356,6 +360,12 @@ abstract class BaseDriver implements PlatformDriver {
     this.clock.advance(ms);
   }
 
+  sweep(): Promise<SweepReport> {
+    return sweep(this.core, this.performers);
+  }
+
+  protected abstract get performers(): Performers;
+
   /** Posts oldest first, once at least `atLeast` of them are there (bounded). */
   protected async atLeast(list: () => Post[], n: number): Promise<Post[]> {
     return (await poll(() => (list().length >= n ? list() : undefined))) ?? list();
@@ -455,6 +465,10 @@ export class SlackDriver extends BaseDriver {
 
   protected get core(): Core {
     return this.bot.server.runtime.core;
+  }
+
+  protected get performers(): Performers {
+    return this.bot.server.runtime.performers;
   }
 
   /** The person's id; the fake's `users.info` gives them their key as display name. */
@@ -923,6 +937,10 @@ export class DiscordDriver extends BaseDriver {
 
   protected get core(): Core {
     return this.h.server.runtime.core;
+  }
+
+  protected get performers(): Performers {
+    return this.h.server.runtime.performers;
   }
 
   private plain(text: string): string {

@@ -103,6 +103,13 @@ const SPEC: NeutralSpec = {
     { id: "elsewhere", name: "Elsewhere", workspace: "away", moderators: { users: ["mod"] } },
     { id: "tools", name: "Tool Shed", moderators: { users: ["mod", "mod2"] } },
     {
+      id: "strict",
+      name: "Strict Club",
+      moderators: { users: ["mod"] },
+      interviewExpiryHours: 24,
+      onNoReply: "deny",
+    },
+    {
       id: "hist",
       name: "History Club",
       moderators: { users: ["mod"] },
@@ -130,6 +137,16 @@ interface Scenario {
 }
 
 const soft = (label: string, actual: unknown) => expect.soft(actual, label);
+
+/** Polls `probe` (bounded, 10 s) until it returns something; undefined when it never does. */
+async function poll<T>(probe: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Mentions, links and formatting of both platforms, as an attacker would type them. */
 const INJECTION =
@@ -599,6 +616,17 @@ const SCENARIOS: Scenario[] = [
       );
       soft("card: Ask a question is back", after.buttons).toEqual(BUTTONS.pending);
       soft("one DM still (the question)", (await d.dmsTo("ivy")).length).toBe(1);
+      const twice = await d.openReply("ivy", id);
+      soft("a second reply is refused", [twice.kind, twice.text]).toEqual([
+        "refused",
+        words(Messages.replyRefused("already", c, d.platform)),
+      ]);
+      const empty = await d.ask("mod2", id, "   ");
+      // Slack shows it on the form's field; Discord cannot, so it says it (the platform's shape).
+      soft("an empty question", [empty.kind, empty.text]).toEqual([
+        d.platform === "slack" ? "invalid" : "refused",
+        words(Messages.askInvalid("empty", 1000)),
+      ]);
     },
   },
   {
@@ -640,7 +668,6 @@ const SCENARIOS: Scenario[] = [
         },
       });
       const closed = words(Messages.replyRefused("closed", c, d.platform));
-      record(d, "reply after the decision", late.text);
       soft("refused politely", [late.kind, late.text]).toEqual(["message", closed]);
       const reopened = await d.openReply("rita", id);
       soft("the Reply button says so too", [reopened.kind, reopened.text]).toEqual(["refused", closed]);
@@ -651,6 +678,21 @@ const SCENARIOS: Scenario[] = [
         "no reply in the thread",
         (await d.threadPosts(id, 1)).map((p) => p.text),
       ).toHaveLength(1);
+      const decided = await d.card(id, { decided: true });
+      soft("decided card: no buttons", decided.buttons).toEqual([]);
+      soft("decided card: no waiting line (nothing is awaited now)", decided.tools.interview).toBeUndefined();
+      const request = await d.request(id);
+      if (!request) return;
+      const already = words(Messages.alreadyDecided(request)).replace(/\bby (\w+)/, "by @$1");
+      const ask = await d.ask("mod", id, "One more?");
+      record(d, "ask on a decided request", ask.text);
+      soft("ask on a decided request", [ask.kind, masked(ask.text)]).toEqual(["refused", masked(already)]);
+      const claim = await d.claim("mod", id);
+      record(d, "claim on a decided request", claim.text);
+      soft("claim on a decided request", [claim.kind, masked(claim.text)]).toEqual([
+        "refused",
+        masked(already),
+      ]);
     },
   },
   {
@@ -800,6 +842,117 @@ const SCENARIOS: Scenario[] = [
       ]);
     },
   },
+  // These move the servers' clocks forward: they come last.
+  {
+    name: "claim: a claim ends after claimMinutes (the sweep); the card stops showing it; another can claim",
+    async run(d) {
+      const id = await d.seed.pending("cleo2", "tools");
+      soft("claim", (await d.claim("mod", id)).kind).toBe("done");
+      await d.card(id, { until: (k) => k.tools.claim !== undefined });
+      d.advance(59 * 60_000);
+      await d.sweep();
+      soft("still claimed after 59 minutes", (await d.request(id))?.claim?.by.id).toBe(d.idOf("mod"));
+      d.advance(2 * 60_000);
+      const [a, b] = await Promise.all([d.sweep(), d.sweep()]);
+      soft(
+        "one sweeper ended it",
+        (a.timers?.claimsEnded ?? 0) + (b.timers?.claimsEnded ?? 0),
+      ).toBeGreaterThanOrEqual(1);
+      soft("claim gone", (await d.request(id))?.claim).toBeUndefined();
+      const card = await d.card(id, { until: (k) => k.tools.claim === undefined });
+      soft("card: no claim line", card.tools.claim).toBeUndefined();
+      soft("card: Claim is back", card.buttons).toEqual(BUTTONS.pending);
+      soft("another moderator claims", (await d.claim("mod2", id)).kind).toBe("done");
+      const claimed = await d.card(id, { until: (k) => k.tools.claim !== undefined });
+      soft("card: the new claim", claimed.tools.claim).toMatch(/^Being reviewed by @mod2 since /);
+    },
+  },
+  {
+    name: "interview: no reply within interviewExpiryHours: back in the queue flagged 'no reply'; a late reply is refused",
+    async run(d) {
+      const c = d.community("tools");
+      const id = await d.seed.pending("nora", "tools");
+      soft("ask", (await d.ask("mod", id, "Still there?")).kind).toBe("done");
+      await d.threadPosts(id, 1);
+      // The reply form is open while the time runs out and the sweeper passes.
+      const late = await d.reply("nora", id, "Sorry, I was away!", {
+        beforeSubmit: async () => {
+          d.advance((c.interviewExpiryHours + 1) * 3_600_000);
+          await d.sweep();
+        },
+      });
+      soft("late reply refused", [late.kind, late.text]).toEqual([
+        "message",
+        words(Messages.replyRefused("lapsed", c, d.platform)),
+      ]);
+      const request = await d.request(id);
+      soft("back in the queue", request?.status).toBe("pending");
+      soft("flagged", request?.noReplyAt).toBeDefined();
+      const round = request?.interview?.[0];
+      if (!round) return;
+      const note = words(Messages.noReplyPost(1, c, false));
+      const posts = await poll(async () => {
+        const all = await d.threadPosts(id, 1);
+        return all.some((p) => p.text === note) ? all : undefined;
+      });
+      soft(
+        "thread: the no-reply note",
+        posts?.map((p) => p.text),
+      ).toContain(note);
+      soft("thread: the note pings nobody", posts?.find((p) => p.text === note)?.pings).toEqual([]);
+      const card = await d.card(id, { until: (k) => /^No reply/.test(k.tools.interview ?? "") });
+      soft("card: no-reply line", masked(card.tools.interview)).toBe(
+        wordsOn(d, Messages.noReplyLine(round, false)),
+      );
+      soft("card: Ask a question is back", card.buttons).toEqual(BUTTONS.pending);
+      soft("DMs: the question only", (await d.dmsTo("nora")).length).toBe(1);
+    },
+  },
+  {
+    name: "interview: no reply with onNoReply: deny: declined once with that reason (two sweepers racing)",
+    async run(d) {
+      const c = d.community("strict");
+      const id = await d.seed.pending("nick", "strict");
+      soft("ask", (await d.ask("mod", id, "Why exactly?")).kind).toBe("done");
+      await d.threadPosts(id, 1);
+      d.advance((c.interviewExpiryHours - 1) * 3_600_000);
+      soft("not yet", (await d.sweep()).timers?.noReply).toBe(0);
+      d.advance(2 * 3_600_000);
+      const [a, b] = await Promise.all([d.sweep(), d.sweep()]);
+      soft("one sweeper ended the round", (a.timers?.noReply ?? 0) + (b.timers?.noReply ?? 0)).toBe(1);
+      const request = await d.request(id);
+      soft("declined", request?.status).toBe("denied");
+      const round = request?.interview?.[0];
+      if (!round) return;
+      const dms = await d.dmsTo("nick", 2);
+      soft("two DMs: the question and the notice", dms.length).toBe(2);
+      soft("the notice", dms[1]?.text).toBe(
+        words(Messages.notice(c, "denied", undefined, Messages.noReplyReason(c))),
+      );
+      const card = await d.card(id, {
+        decided: true,
+        until: (k) => /^No reply/.test(k.tools.interview ?? ""),
+      });
+      soft("card: declined automatically", card.text).toContain(
+        `${Messages.CARD_STATUS_LABEL.denied} automatically`,
+      );
+      soft("card: no-reply line", masked(card.tools.interview)).toBe(
+        wordsOn(d, Messages.noReplyLine(round, true)),
+      );
+      soft("card: no buttons", card.buttons).toEqual([]);
+      const note = words(Messages.noReplyPost(1, c, true));
+      const posts = await poll(async () => {
+        const all = await d.threadPosts(id, 1);
+        return all.some((p) => p.text === note) ? all : undefined;
+      });
+      soft(
+        "thread: the note",
+        posts?.map((p) => p.text),
+      ).toContain(note);
+      const again = await d.apply("nick", "strict");
+      soft("no cooldown after a decline by the bot", again.kind).toBe("form");
+    },
+  },
 ];
 
 describe.each([slack, discord])("parity on $name", (factory) => {
@@ -825,7 +978,8 @@ const SAME_WORDS = [
   "already decided (Approve)",
   "already decided (Deny)",
   "full community (Approve)",
-  "reply after the decision",
+  "ask on a decided request",
+  "claim on a decided request",
 ];
 
 describe("the same words on both platforms", () => {
