@@ -738,11 +738,20 @@ const SCENARIOS: Scenario[] = [
         wordsOn(d, Messages.notYourClaim(claim)),
       ]);
       soft("still claimed by mod", (await d.request(id))?.claim?.by.id).toBe(d.idOf("mod"));
+      soft("the claimer's second click renews it", (await d.claim("mod", id)).kind).toBe("done");
       const stranger = await d.claim("stranger", id);
       soft("a non-moderator's claim", [stranger.kind, stranger.text]).toEqual([
         "refused",
         words(Messages.NOT_A_MODERATOR),
       ]);
+      for (const [tool, r] of [
+        ["unclaim", await d.unclaim("stranger", id)],
+        ["ask", await d.ask("stranger", id, "Who are you?")],
+      ] as const)
+        soft(`a non-moderator's ${tool}`, [r.kind, r.text]).toEqual([
+          "refused",
+          words(Messages.NOT_A_MODERATOR),
+        ]);
       soft("the claimer unclaims", (await d.unclaim("mod", id)).kind).toBe("done");
       const card = await d.card(id, { until: (k) => k.tools.claim === undefined });
       soft("card: no claim line", card.tools.claim).toBeUndefined();
@@ -764,6 +773,7 @@ const SCENARIOS: Scenario[] = [
       if (!request?.blocked) return;
       const card = await d.card(id, { decided: true, until: (k) => k.tools.blocked !== undefined });
       soft("card: who denied", card.text).toContain(`${Messages.CARD_STATUS_LABEL.denied} by @mod`);
+      soft("card: no buttons", card.buttons).toEqual([]);
       soft("card: who blocked and when", masked(card.tools.blocked)).toBe(
         wordsOn(d, Messages.blockedLine(request.blocked)),
       );
