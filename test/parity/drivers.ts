@@ -39,13 +39,18 @@ import { plainFromDiscord, plainFromMrkdwn, plainFromSlackPlain } from "./normal
 
 /**
  * One way to drive Gatekeeper the way a person does, on either platform: slash commands, forms,
- * card buttons and the deny-reason form go as signed HTTP requests into the real handlers of a
- * local server (DynamoDB Local, the stream-driven outbox worker), with the platform API faked on
- * 127.0.0.1. People are named by keys (see neutral.ts); every text comes back as plain words.
+ * card buttons, the deny-reason form and the moderator tools (Claim, Unclaim, Ask a question and
+ * its form; the applicant's Reply button in their DMs and the reply form) go as signed HTTP
+ * requests into the real handlers of a local server (DynamoDB Local, the stream-driven outbox
+ * worker), with the platform API faked on 127.0.0.1. People are named by keys (see neutral.ts);
+ * every text comes back as plain words, and every post with whom it would notify.
  *
  * What is read from the store rather than through a platform (the one place that knows the core's
  * API): which request a form submission created, a request's status, the cooldown end, and the
- * `blocked` seed (`Requests.setBlocked`, what `gatekeeper block` does).
+ * `blocked` seed (`Requests.setBlocked`, what `gatekeeper block` does). The server runs on a clock
+ * the driver can move forward (`advance`), and `sweep` runs one pass of the sweeper at that clock,
+ * as `gatekeeper sweep --now` does. A card's buttons are remembered from every rendering, so a
+ * click can come from an older one (a moderator's client that has not refreshed yet).
  */
 
 export type ReplyKind =
@@ -268,7 +273,11 @@ export class OffsetClock {
 async function cardIn(view: () => Promise<CardView>, opts: CardWait): Promise<CardView> {
   if (!opts.decided && !opts.until) return view();
   const wanted = (c: CardView) => (!opts.decided || !c.live) && (!opts.until || opts.until(c));
-  return (await poll(async () => ((v) => (wanted(v) ? v : undefined))(await view()))) ?? view();
+  const probe = async () => {
+    const v = await view();
+    return wanted(v) ? v : undefined;
+  };
+  return (await poll(probe)) ?? view();
 }
 
 /** What both drivers share: the spec, the ids, the store reads and the seeds built on the operations. */

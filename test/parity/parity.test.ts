@@ -66,7 +66,9 @@ const person = (d: PlatformDriver, actor: Actor | undefined) =>
  * ("the same words on both platforms", at the end).
  *
  * One local server per platform for the whole table; scenarios use their own people (and, when
- * they fill seats, their own community), so they do not depend on each other.
+ * they fill seats, their own community), so they do not depend on each other. The moderator
+ * tools' scenarios (issue 10) also compare the card's tool lines and live buttons, the DMs and the
+ * card's thread, and who each post pings; the ones that move the clock forward come last.
  */
 
 const SPEC: NeutralSpec = {
