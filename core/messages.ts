@@ -699,9 +699,11 @@ export function questionDm(community: Community, question: string, dueAt: string
   ];
 }
 
-/** A question, as posted in the card's thread. */
+/** A question, as posted in the card's thread (names the moderator who asked without notifying them). */
 export function questionPost(n: number, by: Actor, question: string): Text {
-  return [line({ bold: `Question ${n}` }, " from ", ...actorPieces(by), ":"), line(question)];
+  const asker: Inline[] =
+    by.kind === "system" ? ["Gatekeeper"] : [{ user: by.id, name: by.name, quiet: true }];
+  return [line({ bold: `Question ${n}` }, " from ", ...asker, ":"), line(question)];
 }
 
 /** The applicant's reply, as posted in the card's thread (mentions the moderator who asked). */
