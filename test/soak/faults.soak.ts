@@ -110,11 +110,14 @@ describe("random faults on both platforms", () => {
       answers: 0,
       slowestAnswerMs: 0,
       answers5xx: 0,
+      /** Well-formed requests the bot refused as malformed (a test bug, or a screen too strict). */
+      answers4xx: 0,
     };
     const seen = (a: { status: number; ms: number }) => {
       tally.answers++;
       tally.slowestAnswerMs = Math.max(tally.slowestAnswerMs, a.ms);
       if (a.status >= 500) tally.answers5xx++;
+      else if (a.status >= 400) tally.answers4xx++;
     };
     const mod = testMember({}, [MOD_ROLE]);
     let n = 0;
@@ -151,7 +154,7 @@ describe("random faults on both platforms", () => {
         Array.from({ length: clicks }, (_, k) =>
           (deny
             ? slack.submit(`deny ${id}`, {
-                viewId: `VDENY${n}x${k}`,
+                viewId: `VDENY${n}X${k}`,
                 user: pick(SLACK_MODS),
                 callbackId: "gk_deny_reason",
                 metadata: JSON.stringify({ r: id }),
@@ -246,6 +249,7 @@ describe("random faults on both platforms", () => {
       }),
     );
     expect(tally.answers5xx).toBe(0);
+    expect(tally.answers4xx).toBe(0);
     for (const report of [slackReport, discordReport]) {
       expect(report.problems).toEqual([]);
       expect(report.unsettled).toEqual([]);
