@@ -10,6 +10,7 @@ import {
   SYSTEM,
   ticketKey,
 } from "./model.js";
+import { ADMITTED_DELTA } from "./stats.js";
 import {
   admitStanding,
   auditPut,
@@ -17,6 +18,7 @@ import {
   endMembership,
   freeSeat,
   markLeft,
+  statsAdd,
   takeSeat,
   transition,
 } from "./store/items.js";
@@ -116,6 +118,7 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
         from: "waitlisted",
         to: "approved",
       }),
+      statsAdd(core, head, ADMITTED_DELTA),
     ]);
     if (result.ok) admitted.push({ ...head, status: "approved", admittedAt: at });
     // On a failed condition the head was withdrawn or the seat taken meanwhile: look again.

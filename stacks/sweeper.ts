@@ -1,5 +1,5 @@
 import { SWEEP_EVERY_MINUTES, SWEEPER_TIMEOUT_SECONDS } from "../core/deployment.js";
-import { functionDefaults } from "./common.js";
+import { chartFunctionExtras, functionDefaults } from "./common.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
 
@@ -16,6 +16,7 @@ export function createSweeper(storage: Storage, secrets: Secrets) {
     schedule,
     function: {
       ...functionDefaults(storage, secrets),
+      ...chartFunctionExtras(storage, secrets),
       description: "Gatekeeper: scheduled sweep (expiry, reminders, waitlist, outbox re-drive)",
       handler: "functions/sweeper.handler",
       memory: "512 MB",

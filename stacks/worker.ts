@@ -1,5 +1,5 @@
 import { OUTBOX_STREAM_FILTER, WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
-import { functionDefaults } from "./common.js";
+import { chartFunctionExtras, functionDefaults } from "./common.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
 
@@ -23,6 +23,7 @@ export function createWorker(storage: Storage, secrets: Secrets) {
     "Worker",
     {
       ...functionDefaults(storage, secrets),
+      ...chartFunctionExtras(storage, secrets),
       description: "Gatekeeper: outbox worker (DynamoDB stream)",
       handler: "functions/worker.handler",
       // Not latency-bound like the endpoints; 512 MB keeps cold starts short at half the price.

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { build } from "esbuild";
+import { NATIVE_PACKAGES } from "../../core/deployment.js";
 
 /**
  * Bundles functions the way `sst deploy` does (sst's pkg/runtime/node/build.go, v4): one ESM
@@ -29,7 +30,8 @@ export async function bundleLikeSst(
     minify: true,
     keepNames: true,
     mainFields: ["module", "main"],
-    external: ["sharp", "pg-native"],
+    // SST's own externals, and what stacks/ installs with `nodejs.install` (native packages).
+    external: ["sharp", "pg-native", ...NATIVE_PACKAGES],
     sourcemap: false,
     logLevel: "silent",
     banner: {

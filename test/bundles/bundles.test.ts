@@ -300,6 +300,7 @@ describe("each function, bundled like SST, in a fresh process", () => {
       expired: 0,
       reminded: 0,
       admitted: 0,
+      digests: [],
       effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
       stuck: 0,
       deadLetters: 0,

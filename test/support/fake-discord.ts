@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseMultipart } from "./multipart.js";
 
 /**
  * A fake Discord REST API on 127.0.0.1 that the real `@discordjs/rest` client is pointed at
@@ -26,6 +27,14 @@ export interface RecordedCall {
   at: number;
   /** The call was performed but its answer never arrived in time (hang, reset, late answer). */
   unanswered?: boolean;
+  /** Files sent with the call (multipart/form-data), with their bytes. */
+  files?: SentFile[];
+}
+
+export interface SentFile {
+  filename: string;
+  contentType: string | undefined;
+  bytes: Buffer;
 }
 
 export interface StoredMessage {
@@ -36,6 +45,8 @@ export interface StoredMessage {
   components?: unknown[];
   allowed_mentions?: unknown;
   message_reference?: unknown;
+  /** Files sent with the message (multipart), with their bytes. */
+  attachments?: SentFile[];
   nonce?: string | number;
   edits: number;
   /** When it was created (Date.now()). */
@@ -62,6 +73,15 @@ export interface FakeChannel {
   name: string;
   type: number;
   permission_overwrites: { id: string; type: 0 | 1; allow: string; deny: string }[];
+}
+
+/** An interaction's original response as the bot edited it through the webhook (`@original`). */
+export interface InteractionEdit {
+  token: string;
+  content?: string;
+  embeds?: unknown[];
+  components?: unknown[];
+  at: number;
 }
 
 export type Failure =
@@ -94,6 +114,8 @@ export interface FakeDiscord {
   roles: Set<string>;
   /** Registered commands by guild id (`global` for global ones). */
   commands: Map<string, unknown[]>;
+  /** Edits of interactions' original responses, in order. */
+  interactionEdits: InteractionEdit[];
   /**
    * Consulted for every call with no planned failure (soaks): a failure to apply to it, or
    * undefined to answer normally.
@@ -148,6 +170,7 @@ export async function startFakeDiscord(
   const closed = new Set<string>();
   const planned: PlannedFailure[] = [];
   const commands = new Map<string, unknown[]>();
+  const interactionEdits: InteractionEdit[] = [];
   const threads = new Map<string, { id: string; parent_id: string; name: string }>();
   const departed = new Set<string>(); // guild/user
 
@@ -258,6 +281,7 @@ export async function startFakeDiscord(
         allowed_mentions: b.allowed_mentions,
         message_reference: b.message_reference,
         ...(nonce !== undefined ? { nonce } : {}),
+        ...(call.files && call.files.length > 0 ? { attachments: call.files } : {}),
         edits: 0,
         at: Date.now(),
       };
@@ -274,6 +298,19 @@ export async function startFakeDiscord(
       if (b.allowed_mentions !== undefined) message.allowed_mentions = b.allowed_mentions;
       message.edits++;
       return send(200, { ...message, type: 0 });
+    }
+    const webhookEdit = on("PATCH", /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/);
+    if (webhookEdit) {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const edit: InteractionEdit = {
+        token: webhookEdit[2] ?? "",
+        ...(typeof b.content === "string" ? { content: b.content } : {}),
+        ...(Array.isArray(b.embeds) ? { embeds: b.embeds } : {}),
+        ...(Array.isArray(b.components) ? { components: b.components } : {}),
+        at: Date.now(),
+      };
+      interactionEdits.push(edit);
+      return send(200, { id: snowflakeNow(), type: 0, ...edit });
     }
     if (method === "POST" && path === "/users/@me/channels") {
       const recipient = (body as { recipient_id?: unknown } | undefined)?.recipient_id;
@@ -311,13 +348,22 @@ export async function startFakeDiscord(
       // Percent-decoded like any HTTP server does (`@discordjs/rest` sends `/users/%40me`).
       const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
       const method = req.method ?? "GET";
-      const raw = Buffer.concat(chunks).toString("utf8");
+      const rawBytes = Buffer.concat(chunks);
+      const parts = parseMultipart(rawBytes, req.headers["content-type"]);
+      const raw = parts ? "" : rawBytes.toString("utf8");
       let body: unknown;
       try {
-        body = raw ? JSON.parse(raw) : undefined;
+        body = parts
+          ? JSON.parse(parts.find((p) => p.name === "payload_json")?.data.toString("utf8") ?? "{}")
+          : raw
+            ? JSON.parse(raw)
+            : undefined;
       } catch {
         body = raw;
       }
+      const files = (parts ?? [])
+        .filter((p) => p.filename)
+        .map((p) => ({ filename: p.filename ?? "", contentType: p.contentType, bytes: p.data }));
       const call: RecordedCall = {
         method,
         path,
@@ -329,6 +375,7 @@ export async function startFakeDiscord(
         headers: req.headers,
         status: 0,
         at: Date.now(),
+        ...(files.length > 0 ? { files } : {}),
       };
       calls.push(call);
       const send: Answer = (status, payload, headers = {}) => {
@@ -415,6 +462,7 @@ export async function startFakeDiscord(
     messages,
     roles,
     commands,
+    interactionEdits,
     threads,
     leaveGuild(guildId, userId) {
       departed.add(`${guildId}/${userId}`);
