@@ -165,10 +165,17 @@ describe("Discord answers within its budget when the table is slow", () => {
     });
   });
 
-  it("answers a deny-reason submitted elsewhere (5, ephemeral) in time and edits in the outcome through the webhook", async () => {
+  it("answers a deny-reason submitted elsewhere (5, ephemeral) in time and edits in the outcome through the webhook (after a 404)", async () => {
     const { request } = await pendingWithCard();
     const slow = slowStore(s.core().store);
     slow.on(["TransactWriteItems"], 3_500);
+    // Right after a deferral the webhook can 404 for a moment: the edit is tried again.
+    s.h.fake.failNext("PATCH", /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, 1, {
+      kind: "discord-error",
+      status: 404,
+      code: 10015,
+      message: "Unknown Webhook",
+    });
     let answer: Awaited<ReturnType<typeof post>>;
     try {
       answer = await post(
@@ -187,6 +194,8 @@ describe("Discord answers within its budget when the table is slow", () => {
     expect(answer.ms).toBeLessThan(DISCORD_LIMIT_MS);
     const edit = await s.h.eventually(() => s.h.fake.interactionEdits.find((e) => e.token === answer.token));
     expect(edit).toMatchObject({ content: toMarkdown(Messages.DONE), allowed_mentions: NO_PINGS });
+    const tries = s.h.fake.calls.filter((c) => c.method === "PATCH" && c.path.includes(answer.token));
+    expect(tries.map((c) => c.status)).toEqual([404, 200]);
     expect((await s.request(request.id)).status).toBe("denied");
     expect(await decisions(request.id, "denied")).toHaveLength(1);
   });
