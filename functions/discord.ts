@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { answerInteraction } from "../bots/discord/answer.js";
-import { createWebhookRest } from "../bots/discord/rest.js";
+import { lateSender } from "../bots/discord/deferral.js";
 import { discordPublicKey, verifyDiscordRequest } from "../bots/discord/verify.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 
@@ -15,14 +15,14 @@ export function createDiscordHandler(runtime: Runtime) {
   const settings = runtime.settings.discord;
   const key = settings?.publicKey ? discordPublicKey(settings.publicKey) : undefined;
   const { core } = runtime;
-  const webhooks = settings ? createWebhookRest(settings) : undefined;
+  const sendLate = settings ? lateSender(settings, core.log) : undefined;
 
   return async (
     event: APIGatewayProxyEventV2,
     _context?: unknown,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const receivedAt = Date.now();
-    if (!key || !webhooks) return json(404, { error: "Discord is not configured" });
+    if (!key || !sendLate) return json(404, { error: "Discord is not configured" });
 
     const body = event.isBase64Encoded
       ? Buffer.from(event.body ?? "", "base64")
@@ -44,7 +44,7 @@ export function createDiscordHandler(runtime: Runtime) {
     } catch {
       return json(400, { error: "body is not JSON" });
     }
-    const answer = await answerInteraction(core, raw, { receivedAt, webhooks });
+    const answer = await answerInteraction(core, raw, { receivedAt, sendLate });
     return answer ? json(200, answer) : json(400, { error: "unsupported interaction" });
   };
 }

@@ -1,18 +1,17 @@
-import type { REST } from "@discordjs/rest";
 import { type APIInteractionResponse, InteractionType } from "discord-api-types/v10";
 import type { Core } from "../../core/context.js";
 import { deadlineFrom, raceDeadline } from "../../core/deadline.js";
 import { METRIC } from "../../core/deployment.js";
 import { withLogContext } from "../../core/log.js";
-import { deferralFor, lateDelivery, sendLate } from "./deferral.js";
+import { deferralFor, lateDelivery, type SendLate } from "./deferral.js";
 import { type Interaction, interactionSchema } from "./interaction.js";
 import { failureAnswer, formDidNotOpen, handleInteraction } from "./interactions/router.js";
 
 export interface AnswerOptions {
   /** When the interaction arrived (`Date.now()`): the answer budget runs from it. Default: now. */
   receivedAt?: number;
-  /** The interaction-webhook client (rest.ts `createWebhookRest`) a late answer goes through. */
-  webhooks: REST;
+  /** How a late answer is delivered through the interaction's webhook (deferral.ts `lateSender`). */
+  sendLate: SendLate;
 }
 
 /**
@@ -73,7 +72,7 @@ export async function answerInteraction(
     raced.later
       .then(async (late) => {
         const delivery = lateDelivery(deferral, late, formDidNotOpen(interaction));
-        if (delivery) await sendLate(opts.webhooks, interaction, delivery, core.log);
+        if (delivery) await opts.sendLate(interaction, delivery);
         core.log.info("discord late answer delivered", {
           answerType: late.type,
           delivery: delivery?.kind ?? "none",

@@ -1,13 +1,12 @@
-import { DiscordAPIError, type REST } from "@discordjs/rest";
 import {
   type APIInteractionResponse,
   type APIInteractionResponseCallbackData,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
-  Routes,
 } from "discord-api-types/v10";
 import type { Logger } from "../../core/log.js";
+import type { DiscordSettings } from "../../core/settings.js";
 import type { Text } from "../../core/text.js";
 import { ephemeral, type UserInteraction } from "./interaction.js";
 import { toMarkdown } from "./render.js";
@@ -73,41 +72,25 @@ export function lateDelivery(
   }
 }
 
-/** Attempts of one webhook call: right after a deferral it can 404 for a moment. */
-const ATTEMPTS = 4;
-const FIRST_WAIT_MS = 250;
-
-/**
- * Sends a late answer through the interaction's webhook. The client retries a 5xx or a network
- * failure and waits out a rate limit itself; a 404 (the deferral not yet known there) is retried here.
- */
-export async function sendLate(
-  rest: REST,
+/** Delivers a late answer through the interaction's webhook (never throws: failures are logged). */
+export type SendLate = (
   i: Pick<UserInteraction, "application_id" | "token">,
   delivery: LateDelivery,
-  log: Logger,
-): Promise<void> {
-  const original = Routes.webhookMessage(i.application_id, i.token, "@original");
-  for (let attempt = 1; ; attempt++) {
+) => Promise<void>;
+
+/**
+ * The webhook sender, loaded on first use (webhooks.ts): most answers are never late, and the
+ * endpoint's cold start does not load the REST client for them.
+ */
+export function lateSender(settings: Pick<DiscordSettings, "apiUrl">, log: Logger): SendLate {
+  let loaded: Promise<SendLate> | undefined;
+  return async (i, delivery) => {
+    loaded ??= import("./webhooks.js").then((m) => m.createLateSender(settings, log));
     try {
-      switch (delivery.kind) {
-        case "edit":
-          await rest.patch(original, { body: delivery.body, auth: false });
-          return;
-        case "follow-up":
-          await rest.post(Routes.webhook(i.application_id, i.token), { body: delivery.body, auth: false });
-          return;
-        case "delete":
-          await rest.delete(original, { auth: false });
-          return;
-      }
+      await (await loaded)(i, delivery);
     } catch (error) {
-      const notYet = error instanceof DiscordAPIError && error.status === 404;
-      if (!notYet || attempt >= ATTEMPTS) {
-        log.warn("discord late answer not delivered", { delivery: delivery.kind, attempt, error });
-        return;
-      }
-      await new Promise((r) => setTimeout(r, FIRST_WAIT_MS * 2 ** (attempt - 1)));
+      loaded = undefined;
+      log.warn("discord late answer not delivered", { delivery: delivery.kind, error });
     }
-  }
+  };
 }

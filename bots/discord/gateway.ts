@@ -4,7 +4,8 @@ import type { Core } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import type { DiscordSettings } from "../../core/settings.js";
 import { answerInteraction } from "./answer.js";
-import { createGatewayRest, createWebhookRest } from "./rest.js";
+import { lateSender } from "./deferral.js";
+import { createGatewayRest } from "./rest.js";
 
 /**
  * Discord over the Gateway, for the local bot: no public URL, no tunnel. Discord delivers
@@ -33,7 +34,7 @@ export async function startDiscordGateway(
   log: Logger,
 ): Promise<DiscordGateway> {
   const rest = createGatewayRest(settings);
-  const webhooks = createWebhookRest(settings);
+  const sendLate = lateSender(settings, log);
   const sessions = new Map<number, SessionInfo>();
   const manager = new WebSocketManager({
     token: settings.botToken,
@@ -65,7 +66,7 @@ export async function startDiscordGateway(
 
   async function answer(id: string, token: string, raw: unknown, receivedAt: number): Promise<void> {
     try {
-      const response = await answerInteraction(core, raw, { receivedAt, webhooks });
+      const response = await answerInteraction(core, raw, { receivedAt, sendLate });
       if (!response) return;
       await rest.post(Routes.interactionCallback(id, token), { body: response, auth: false });
     } catch (error) {
