@@ -356,6 +356,8 @@ export const FORM_EXPIRED = text(
 export const STALE_BUTTON = text("This button is no longer valid.");
 export const SERVER_ONLY = text("Use this command in the server whose community you want to join.");
 export const FAILED = text("Something went wrong on our side. Please try again in a moment.");
+/** A form submission whose recording outlasts the answer budget: never "received" before it is recorded. */
+export const SAVING = text("Saving your request… This window will show the result in a moment.");
 export const FORM_DID_NOT_OPEN = text("Sorry, the form didn't open just now. Please try again.");
 export const REASON_FORM_DID_NOT_OPEN = text(
   "Sorry, the reason form didn't open just now. Please click Deny again.",

@@ -10,6 +10,7 @@ import {
   testMember,
 } from "../support/discord-interactions.js";
 import { community, MOD, type Scene, startScene } from "../support/discord-scene.js";
+import { snowflakeNow } from "../support/fake-discord.js";
 import { slowStore } from "../support/slow-store.js";
 
 /**
@@ -198,6 +199,33 @@ describe("Discord answers within its budget when the table is slow", () => {
     expect(tries.map((c) => c.status)).toEqual([404, 200]);
     expect((await s.request(request.id)).status).toBe("denied");
     expect(await decisions(request.id, "denied")).toHaveLength(1);
+  });
+
+  it('answers a form submission (5, ephemeral) in time while its recording is slow, and edits in "received" once recorded', async () => {
+    const applicant = testMember();
+    const slow = slowStore(s.core().store);
+    slow.on(["TransactWriteItems"], 3_500);
+    let answer: Awaited<ReturnType<typeof post>>;
+    try {
+      answer = await post(
+        "form submission (slow table)",
+        modalSubmitInteraction({
+          ...s.base(applicant),
+          customId: `gk:form:makers:${snowflakeNow()}:1`,
+          values: { "q:why": "Slow recording." },
+        }),
+      );
+    } finally {
+      slow.off();
+    }
+    expect(answer.status).toBe(200);
+    // Not told "received" before it is recorded: Discord shows "thinking…" until the edit.
+    expect(answer.json).toEqual({ type: 5, data: { flags: 64 } });
+    expect(answer.ms).toBeLessThan(DISCORD_LIMIT_MS);
+    const edit = await s.h.eventually(() => s.h.fake.interactionEdits.find((e) => e.token === answer.token));
+    expect(String(edit.content)).toContain("was received");
+    const [request] = await s.requestsOf(applicant);
+    expect(request?.status).toBe("pending");
   });
 
   it("opens the /apply form (9) in time when the precheck's reads take 4 s (the submission checks again)", async () => {

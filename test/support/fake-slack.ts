@@ -301,6 +301,13 @@ export async function startFakeSlack(
         const view = typeof params.view === "object" && params.view !== null ? params.view : {};
         return { ok: true, view: { ...view, id: `V0VIEW${viewSeq}`, team_id: teamId } };
       }
+      case "views.update": {
+        const id = str("view_id");
+        const view = params.view;
+        if (!id || typeof view !== "object" || view === null)
+          return { ok: false, error: "invalid_arguments" };
+        return { ok: true, view: { ...view, id, team_id: teamId } };
+      }
       case "views.publish": {
         const user = str("user_id");
         const view = params.view;

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
+import { toPlain } from "../../bots/slack/render.js";
 import { type LocalServer, startServer } from "../../cli/server.js";
 import type { Community, GatekeeperConfig } from "../../core/config/schema.js";
 import { createLogger, type Logger } from "../../core/log.js";
+import * as Messages from "../../core/messages.js";
 import { requestIdFor } from "../../core/requests.js";
 import { settingsFromEnv } from "../../core/settings.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
@@ -110,10 +112,16 @@ export async function startSlackBot(
   const url = `${server.url}/slack/events`;
   const timings: Timing[] = [];
 
-  const post = async (label: string, body: string, o: SignOptions = {}) => {
+  const post = async (label: string, body: string, o: SignOptions = {}): Promise<SlackAnswer> => {
     const answer = await postSigned(url, SECRET, body, o);
     timings.push({ label, ms: answer.ms, status: answer.status });
-    return answer;
+    const viewId = savingViewId(answer, body);
+    if (!viewId) return answer;
+    const update = await fake.waitFor(
+      (calls) => calls.find((c) => c.method === "views.update" && c.ok && c.params.view_id === viewId),
+      { what: `the outcome of ${label} (answered "saving")`, timeoutMs: 60_000 },
+    );
+    return { ...answer, json: { response_action: "update", view: update.params.view }, saving: answer.json };
   };
   const community = (id: string) => {
     const c = config.communities.find((x) => x.id === id);
@@ -216,4 +224,14 @@ export function viewAnswer(answer: SlackAnswer): {
 /** All text of a modal shown to the user. */
 export function viewText(answer: SlackAnswer): string {
   return JSON.stringify(viewAnswer(answer).view ?? {});
+}
+
+const SAVING = JSON.stringify(toPlain(Messages.SAVING)).slice(1, -1);
+
+/** The view id of a form submission answered "saving…" (its outcome comes as views.update). */
+function savingViewId(answer: SlackAnswer, body: string): string | undefined {
+  if (answer.status !== 200 || !JSON.stringify(answer.json ?? null).includes(SAVING)) return undefined;
+  const payload = new URLSearchParams(body).get("payload");
+  const parsed = payload ? (JSON.parse(payload) as { view?: { id?: unknown } }) : undefined;
+  return typeof parsed?.view?.id === "string" ? parsed.view.id : undefined;
 }

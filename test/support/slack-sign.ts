@@ -38,6 +38,12 @@ export interface SlackAnswer {
   json: unknown;
   /** How long the answer took, in ms (client side). */
   ms: number;
+  /**
+   * A form whose recording outlasted the answer budget is answered "saving…" and updated with the
+   * outcome after (views.update): `json` is then that outcome, as the person ends up seeing it,
+   * and `saving` the answer itself.
+   */
+  saving?: unknown;
 }
 
 /** POSTs a signed body to the bot's `/slack/events` and measures the answer time. */

@@ -1,10 +1,11 @@
 import type { Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { Community } from "../../../../core/config/schema.js";
 import * as Messages from "../../../../core/messages.js";
 import { type FieldError, validateAnswers } from "../../../../core/policy.js";
 import type { Origin } from "../../../../core/usecases/origin.js";
-import { formCommunity, submit } from "../../../../core/usecases/submit.js";
-import { answerModal, messageModal } from "../../blocks/modals.js";
-import { deadlineOf } from "../../deadline.js";
+import { formCommunity, type SubmitOutcome, submit } from "../../../../core/usecases/submit.js";
+import { answerModal, type ModalView, messageModal } from "../../blocks/modals.js";
+import { afterAnswer, deadlineOf, raceDeadline, within } from "../../deadline.js";
 import { applyMetadataSchema, BLOCK, readMetadata } from "../../ids.js";
 import { handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
 import { lookupProfile } from "../../profile.js";
@@ -18,7 +19,7 @@ import { type ListenerDeps, since } from "../deps.js";
  */
 export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   const { core, log, profiles } = deps;
-  return async ({ ack, body, context }) => {
+  return async ({ ack, body, client, context }) => {
     const started = Date.now();
     const deadline = deadlineOf(context);
     const parsed = viewSubmissionSchema.safeParse(body);
@@ -57,54 +58,79 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
       return;
     }
 
+    const logSubmitted = (outcome: SubmitOutcome, late: boolean): void => {
+      log.info("slack form submitted", {
+        community: community.id,
+        outcome: outcome.kind,
+        ...(outcome.kind === "recorded"
+          ? { requestId: outcome.request.id, replay: outcome.replay, status: outcome.request.status }
+          : {}),
+        profile: profile.available,
+        ms: since(started),
+        ...(late ? { late } : {}),
+      });
+    };
+
     const profile = await lookupProfile(profiles, user.id, handleOf(user), log, deadline);
-    const outcome = await submit(
-      core,
-      { ...origin, name: profile.name },
-      {
-        communityId: community.id,
-        submissionKey: view.id,
-        answers,
-        note,
-        profile,
-      },
+    const raced = await raceDeadline(
+      deadline,
+      submit(
+        core,
+        { ...origin, name: profile.name },
+        { communityId: community.id, submissionKey: view.id, answers, note, profile },
+      ),
     );
-    switch (outcome.kind) {
-      case "gone":
-        await ack({
-          response_action: "update",
-          view: messageModal("Gatekeeper", toPlain(Messages.FORM_GONE)),
-        });
-        break;
-      case "invalid":
-        await ack({ response_action: "errors", errors: fieldErrors(outcome.errors) });
-        break;
-      case "refused":
-        await ack({
-          response_action: "update",
-          view: answerModal(community, toPlain(Messages.refusal(community, outcome.refusal))),
-        });
-        break;
-      case "recorded":
-        await ack({
-          response_action: "update",
-          view: answerModal(
-            community,
-            toPlain(Messages.received(community, outcome.request, outcome.waitlistPosition)),
-          ),
-        });
-        break;
+    if (!raced.done) {
+      // Recording outlasts the budget (a burst queueing on the table): the form says it is being
+      // saved, never "received" before it is; once recorded, the same form shows the outcome.
+      await ack({ response_action: "update", view: answerModal(community, toPlain(Messages.SAVING)) });
+      log.info("slack form answered; the recording finishes after the answer", {
+        community: community.id,
+        ms: since(started),
+      });
+      raced.later.then(
+        async (outcome) => {
+          try {
+            await within(
+              afterAnswer(),
+              client.views.update({ view_id: view.id, view: outcomeView(community, outcome) }),
+            );
+          } catch (error) {
+            log.warn("slack views.update (form outcome) failed", { community: community.id, error });
+          }
+          logSubmitted(outcome, true);
+        },
+        (error: unknown) =>
+          log.error("slack form submission failed after the answer", { community: community.id, error }),
+      );
+      return;
     }
-    log.info("slack form submitted", {
-      community: community.id,
-      outcome: outcome.kind,
-      ...(outcome.kind === "recorded"
-        ? { requestId: outcome.request.id, replay: outcome.replay, status: outcome.request.status }
-        : {}),
-      profile: profile.available,
-      ms: since(started),
-    });
+    const outcome = raced.value;
+    if (outcome.kind === "invalid")
+      await ack({ response_action: "errors", errors: fieldErrors(outcome.errors) });
+    else await ack({ response_action: "update", view: outcomeView(community, outcome) });
+    logSubmitted(outcome, false);
   };
+}
+
+/**
+ * The form as it shows a submission's outcome. Field errors go back onto the fields when the
+ * answer is still open; a late one (the form has already been answered) is shown as text.
+ */
+function outcomeView(community: Community, outcome: SubmitOutcome): ModalView {
+  switch (outcome.kind) {
+    case "gone":
+      return messageModal("Gatekeeper", toPlain(Messages.FORM_GONE));
+    case "invalid":
+      return answerModal(community, outcome.errors.map((e) => e.message).join("\n"));
+    case "refused":
+      return answerModal(community, toPlain(Messages.refusal(community, outcome.refusal)));
+    case "recorded":
+      return answerModal(
+        community,
+        toPlain(Messages.received(community, outcome.request, outcome.waitlistPosition)),
+      );
+  }
 }
 
 /** The core's field errors keyed by the block id of the input that failed (`note` is reserved for the note). */
