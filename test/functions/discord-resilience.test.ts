@@ -42,7 +42,9 @@ afterAll(async () => {
   if (!h) return;
   const slowest = h.report("discord resilience");
   await h.close();
-  expect(slowest).toBeLessThan(2500);
+  // Discord's limit. A handler still working at the 2.5 s budget is answered with a deferral, so on a
+  // busy machine answers gather just past 2.5 s (seen: 2,621 ms at load 8), never past 3 s.
+  expect(slowest).toBeLessThan(3000);
 });
 
 const base = (member: TestMember) => ({ guild: GUILD, member, applicationId: APPLICATION_ID });
