@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import * as Capacity from "../core/capacity.js";
 import * as Communities from "../core/communities.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";

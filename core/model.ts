@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { profileSchema } from "./profile.js";
 
 /** The states of a join request. `waitlisted` is approved but waiting for a seat. */

@@ -1,5 +1,5 @@
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Platform } from "./config/schema.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What the bot knows of an applicant's platform profile, in platform-neutral terms.

@@ -1,5 +1,5 @@
 import { Resource } from "sst/resource";
-import { z } from "zod";
+import * as z from "zod";
 import { OFF, SECRET_ENV, type SecretName, TABLE_LINK } from "./deployment.js";
 import { TABLE } from "./store/table.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Custom ids of the bot's modals and buttons. They carry only ids and a page number, never

@@ -1,5 +1,5 @@
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import type { EffectState, PlatformEffects } from "../../core/effects.js";
 import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";

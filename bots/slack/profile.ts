@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Logger } from "../../core/log.js";
 import type { Profile } from "../../core/profile.js";
 import type { WebClient } from "./client.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { configSchema, type GatekeeperConfig } from "./schema.js";
 
 export interface ConfigProblem {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The `gatekeeper.yaml` schema: the single source of the config's types, its validation,
