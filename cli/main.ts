@@ -12,6 +12,7 @@ import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
 import { createDynamoClient } from "../core/store/client.js";
 import { ensureTable } from "../core/store/create-table.js";
+import { ALL_PLATFORMS } from "../functions/effects.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
 import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
@@ -168,7 +169,7 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () =
     await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
     const runtime = createRuntime(
       { ...settings, dynamodbEndpoint: endpoint },
-      { config, log: createLogger("warn"), ...(now ? { now } : {}) },
+      { config, log: createLogger("warn"), platforms: ALL_PLATFORMS, ...(now ? { now } : {}) },
     );
     return await work(runtime);
   } finally {

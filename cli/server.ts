@@ -9,6 +9,7 @@ import { createDynamoClient, createStreamsClient } from "../core/store/client.js
 import { ensureTable } from "../core/store/create-table.js";
 import { sweep } from "../core/sweep.js";
 import { createDiscordHandler } from "../functions/discord.js";
+import { ALL_PLATFORMS } from "../functions/effects.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSlackHandler } from "../functions/slack.js";
 import { createWorker } from "../functions/worker.js";
@@ -82,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     const { streamArn } = await ensureTable(client, settings.tableName);
     const runtime = createRuntime(settings, {
       log,
+      platforms: ALL_PLATFORMS,
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.now ? { now: opts.now } : {}),
     });

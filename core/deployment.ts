@@ -55,6 +55,17 @@ export const OUTBOX_STREAM_FILTER = {
   dynamodb: { Keys: { sk: { S: [{ prefix: OUTBOX_SK_PREFIX }] } } },
 } as const;
 
+/** The platforms; each has its own worker and sweeper function, bundling only its own client. */
+export const PLATFORMS = ["slack", "discord"] as const;
+
+/** The stream filter of one platform's worker: new outbox entries whose `platform` is that one. */
+export function outboxStreamFilter(platform: (typeof PLATFORMS)[number]) {
+  return {
+    eventName: OUTBOX_STREAM_FILTER.eventName,
+    dynamodb: { ...OUTBOX_STREAM_FILTER.dynamodb, NewImage: { platform: { S: [platform] } } },
+  };
+}
+
 /**
  * The scheduled pass (expiry, reminders, waitlist promotion, outbox re-drive) runs this often.
  * Once a minute: a retry that waits longer than the worker's inline retries (a long Retry-After,

@@ -315,11 +315,15 @@ async function reportIssue(core: Core, effect: EffectItem, issue: string): Promi
   ]);
 }
 
-/** Runs every outbox entry that is due: retries whose time has come, leases that lapsed, entries the stream missed. */
+/**
+ * Runs every outbox entry that is due: retries whose time has come, leases that lapsed, entries
+ * the stream missed; only `platform`'s entries when given (a sweeper deployed per platform).
+ */
 export async function redriveDue(
   core: Core,
   performers: Performers,
   limit = 200,
+  platform?: Platform,
 ): Promise<Record<RunResult, number>> {
   const counts: Record<RunResult, number> = { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 };
   const { Items } = await core.store.doc.send(
@@ -327,7 +331,14 @@ export async function redriveDue(
       TableName: core.store.table,
       IndexName: TABLE.indexes.due.name,
       KeyConditionExpression: `${G1PK} = :o AND ${G1SK} <= :now`,
-      ExpressionAttributeValues: { ":o": keys.outbox, ":now": `${core.now().toISOString()}~` },
+      ExpressionAttributeValues: {
+        ":o": keys.outbox,
+        ":now": `${core.now().toISOString()}~`,
+        ...(platform ? { ":p": platform } : {}),
+      },
+      ...(platform
+        ? { FilterExpression: "#platform = :p", ExpressionAttributeNames: names("platform") }
+        : {}),
       Limit: limit,
     }),
   );

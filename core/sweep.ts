@@ -1,5 +1,6 @@
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
+import type { Platform } from "./config/schema.js";
 import type { Core } from "./context.js";
 import * as Outbox from "./outbox.js";
 import * as Requests from "./requests.js";
@@ -14,13 +15,23 @@ export interface SweepReport {
   deadLetters: Outbox.EffectItem[];
 }
 
+export interface SweepScope {
+  /** Only this platform's communities and outbox entries (each deployed sweeper runs one platform). */
+  platform?: Platform | undefined;
+}
+
 /**
  * One pass of the scheduled work: expire pending requests past their community's expiry,
  * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
  * and re-drive outbox entries that are due. Idempotent: running it twice does nothing twice.
  */
-export async function sweep(core: Core, performers: Outbox.Performers): Promise<SweepReport> {
+export async function sweep(
+  core: Core,
+  performers: Outbox.Performers,
+  scope: SweepScope = {},
+): Promise<SweepReport> {
   const now = core.now();
+  const communities = core.config.communities.filter((c) => !scope.platform || c.platform === scope.platform);
   const report: SweepReport = {
     expired: 0,
     reminded: 0,
@@ -28,11 +39,11 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
     effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
     deadLetters: [],
   };
-  const soonest = Math.min(...core.config.communities.map((c) => c.remindAfterHours * HOUR_MS), 24 * HOUR_MS);
+  const soonest = Math.min(...communities.map((c) => c.remindAfterHours * HOUR_MS), 24 * HOUR_MS);
   const before = new Date(now.getTime() - soonest).toISOString();
   for await (const request of Requests.pendingOldestFirst(core, before)) {
     const community = Communities.find(core, request.communityId);
-    if (!community) continue;
+    if (!community || !communities.includes(community)) continue;
     const age = now.getTime() - Date.parse(request.createdAt);
     if (age >= community.pendingExpiryDays * 24 * HOUR_MS) {
       if (await Requests.expire(core, request)) report.expired++;
@@ -40,10 +51,10 @@ export async function sweep(core: Core, performers: Outbox.Performers): Promise<
       if (await Requests.remind(core, request)) report.reminded++;
     }
   }
-  for (const community of core.config.communities) {
+  for (const community of communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
-  report.effects = await Outbox.redriveDue(core, performers);
+  report.effects = await Outbox.redriveDue(core, performers, 200, scope.platform);
   report.deadLetters = await Outbox.deadLetters(core);
   core.log.info("sweep done", {
     expired: report.expired,

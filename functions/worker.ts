@@ -2,11 +2,14 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import * as Outbox from "../core/outbox.js";
-import { lazyHandler, type Runtime } from "./runtime.js";
+import type { Runtime } from "./runtime.js";
 
 /**
- * The outbox worker: a DynamoDB stream handler. Each new outbox entry is performed once
- * (claimed with a lease); entries of one request run in order, different requests in parallel.
+ * The outbox worker: a DynamoDB stream handler, deployed once per platform
+ * (functions/slack-worker.ts, functions/discord-worker.ts: the stream filter sends each its
+ * platform's entries, and each bundles only its platform's client). Each new outbox entry is
+ * performed once (claimed with a lease); entries of one request run in order, different requests
+ * in parallel.
  * A record whose processing threw (e.g. DynamoDB unavailable) is reported in
  * `batchItemFailures` so Lambda retries it; effect failures are settled in the table instead
  * (retry later or dead-letter), so a poison effect never blocks the stream.
@@ -47,5 +50,3 @@ export function createWorker(runtime: Runtime) {
     return { batchItemFailures: failures };
   };
 }
-
-export const handler = lazyHandler(createWorker);

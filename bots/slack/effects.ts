@@ -10,8 +10,8 @@ import type { MessageRef } from "../../core/model.js";
 import type { SlackSettings } from "../../core/settings.js";
 import { renderCard } from "./blocks/card.js";
 import { noticeText, reminderText } from "./blocks/messages.js";
-import { createOutboxClient } from "./client.js";
 import { type Attempt, slackErrorCode, toEffectError } from "./errors.js";
+import { createOutboxClient } from "./web-client.js";
 
 /**
  * The Slack side of the outbox: what the worker does after an interaction was answered. Each

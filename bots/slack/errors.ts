@@ -1,4 +1,4 @@
-import { webApi } from "@slack/bolt";
+import { ErrorCode } from "@slack/web-api";
 import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 
 /**
@@ -28,7 +28,7 @@ export type Attempt =
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
-  if (!isCoded(error) || error.code !== webApi.ErrorCode.PlatformError) return undefined;
+  if (!isCoded(error) || error.code !== ErrorCode.PlatformError) return undefined;
   const data = (error as { data?: { error?: unknown } }).data;
   return typeof data?.error === "string" ? data.error : undefined;
 }
@@ -41,19 +41,19 @@ function isCoded(error: unknown): error is Error & { code: string } {
 export function toEffectError(error: unknown, attempt: Attempt): unknown {
   if (!isCoded(error)) return error;
   switch (error.code) {
-    case webApi.ErrorCode.RateLimitedError: {
+    case ErrorCode.RateLimitedError: {
       const seconds = (error as { retryAfter?: unknown }).retryAfter;
       const ms =
         typeof seconds === "number" && Number.isFinite(seconds) ? Math.max(0, seconds) * 1000 : undefined;
       return new RetryableEffectError(`Slack rate limit (retry after ${seconds ?? "?"} s)`, ms);
     }
-    case webApi.ErrorCode.HTTPError: {
+    case ErrorCode.HTTPError: {
       const status = (error as { statusCode?: unknown }).statusCode;
       return new RetryableEffectError(`Slack answered HTTP ${String(status)}`);
     }
-    case webApi.ErrorCode.RequestError:
+    case ErrorCode.RequestError:
       return new RetryableEffectError(`Slack request failed: ${error.message}`);
-    case webApi.ErrorCode.PlatformError: {
+    case ErrorCode.PlatformError: {
       const code = slackErrorCode(error) ?? "unknown_error";
       if (TRANSIENT.has(code)) return new RetryableEffectError(`Slack error ${code}`);
       return new PermanentEffectError(`Slack error ${code}`, issueFor(code, attempt, error));

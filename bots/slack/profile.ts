@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { Logger } from "../../core/log.js";
 import type { Profile } from "../../core/profile.js";
-import type { WebClient } from "./client.js";
+import type { WebClient } from "./web-client.js";
 
 /**
  * The applicant's Slack profile, from `users.info` (`users:read`; the email needs

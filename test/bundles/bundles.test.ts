@@ -13,7 +13,7 @@ import { keys } from "../../core/model.js";
 import { discordTestKeys } from "../support/discord-sign.js";
 import { createTestStore, type TestStore } from "../support/dynamo.js";
 import { slackSignature } from "../support/slack-sign.js";
-import { bundleLikeSst } from "./build.js";
+import { type Bundle, bundleLikeSst } from "./build.js";
 
 /**
  * Each Lambda function, bundled as `sst deploy` bundles it, loaded in a fresh Node process from a
@@ -23,17 +23,20 @@ import { bundleLikeSst } from "./build.js";
  * a module that does work at import time, or a broken link between settings and SST fails here.
  */
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const FUNCTIONS = ["slack", "discord", "worker", "sweeper"] as const;
+const FUNCTIONS = [
+  "slack",
+  "discord",
+  "slack-worker",
+  "discord-worker",
+  "slack-sweeper",
+  "discord-sweeper",
+] as const;
 type Name = (typeof FUNCTIONS)[number];
 
 const SIGNING_SECRET = "bundle-test-signing-secret";
 const discord = discordTestKeys();
 
-interface Package {
-  dir: string;
-  file: string;
-  bytes: number;
-}
+type Package = Bundle;
 
 const work = mkdtempSync(join(tmpdir(), "gk-bundles-"));
 const packages = new Map<Name, Package>();
@@ -90,15 +93,24 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
+  const largest = (name: string) =>
+    [...(packages.get(name as Name)?.sources ?? [])]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([source, bytes]) => `${source} ${kb(bytes)}`)
+      .join(", ");
   console.info(
-    `bundle sizes (minified ESM) and fresh-process timings:\n${Object.entries(measured)
+    `bundle sizes (minified ESM, like SST) and fresh-process timings:\n${Object.entries(measured)
       .map(
         ([n, m]) =>
-          `  ${n}: ${m.bytes} bytes, import ${m.importMs ?? "?"} ms, first call ${m.firstCallMs ?? "?"} ms`,
+          `  ${n.padEnd(16)} ${kb(m.bytes).padStart(8)}, import ${m.importMs ?? "?"} ms, ` +
+          `first call ${m.firstCallMs ?? "?"} ms; largest: ${largest(n)}`,
       )
       .join("\n")}`,
   );
 });
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 interface Invocation {
   importMs: number;
@@ -196,6 +208,31 @@ function httpEvent(path: string, headers: Record<string, string>, body: string):
   };
 }
 
+describe("each function bundles only what it runs", () => {
+  const slackCode = ["@slack/bolt", "@slack/web-api", "bots/slack"];
+  const discordCode = ["@discordjs/rest", "@discordjs/builders", "discord-api-types", "bots/discord"];
+  const carried = (name: Name, sources: string[]) =>
+    sources.filter((source) => packages.get(name)?.sources.has(source));
+
+  it("the endpoints: the Slack function no Discord code, the Discord function no Slack code", () => {
+    expect(carried("slack", ["@slack/bolt", "bots/slack"])).toEqual(["@slack/bolt", "bots/slack"]);
+    expect(carried("slack", discordCode)).toEqual([]);
+    expect(carried("discord", ["bots/discord"])).toEqual(["bots/discord"]);
+    expect(carried("discord", slackCode)).toEqual([]);
+  });
+
+  it("the workers and sweepers: their own platform's client only, and no Bolt", () => {
+    for (const name of ["slack-worker", "slack-sweeper"] as const) {
+      expect(carried(name, ["@slack/web-api", "bots/slack"])).toEqual(["@slack/web-api", "bots/slack"]);
+      expect(carried(name, ["@slack/bolt", ...discordCode])).toEqual([]);
+    }
+    for (const name of ["discord-worker", "discord-sweeper"] as const) {
+      expect(carried(name, ["@discordjs/rest", "bots/discord"])).toEqual(["@discordjs/rest", "bots/discord"]);
+      expect(carried(name, slackCode)).toEqual([]);
+    }
+  });
+});
+
 describe("each function, bundled like SST, in a fresh process", () => {
   it("slack: refuses a bad signature with 401, answers Slack's URL check", async () => {
     const ts = Math.floor(Date.now() / 1000);
@@ -250,45 +287,55 @@ describe("each function, bundled like SST, in a fresh process", () => {
     expect(JSON.parse(answer?.body ?? "null")).toEqual({ type: 1 });
   });
 
-  it("worker: an empty batch and a record that is no outbox entry leave nothing to retry", async () => {
-    const request = { ...keys.request("r-bundle"), type: "request" };
-    const out = await invoke("worker", [
-      { Records: [] },
-      {
-        Records: [
-          {
-            eventID: "1",
-            eventName: "INSERT",
-            eventVersion: "1.1",
-            eventSource: "aws:dynamodb",
-            awsRegion: "us-east-1",
-            dynamodb: {
-              Keys: marshall(keys.request("r-bundle")),
-              NewImage: marshall(request),
-              SequenceNumber: "100000000000000000001",
-              SizeBytes: 60,
-              StreamViewType: "NEW_AND_OLD_IMAGES",
+  it.each(["slack-worker", "discord-worker"] as const)(
+    "%s: an empty batch and a record that is no outbox entry leave nothing to retry",
+    async (name) => {
+      const request = { ...keys.request("r-bundle"), type: "request" };
+      const out = await invoke(name, [
+        { Records: [] },
+        {
+          Records: [
+            {
+              eventID: "1",
+              eventName: "INSERT",
+              eventVersion: "1.1",
+              eventSource: "aws:dynamodb",
+              awsRegion: "us-east-1",
+              dynamodb: {
+                Keys: marshall(keys.request("r-bundle")),
+                NewImage: marshall(request),
+                SequenceNumber: "100000000000000000001",
+                SizeBytes: 60,
+                StreamViewType: "NEW_AND_OLD_IMAGES",
+              },
+              eventSourceARN:
+                "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2026-01-01T00:00:00.000",
             },
-            eventSourceARN: "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2026-01-01T00:00:00.000",
-          },
-        ],
-      },
-    ]);
-    expect(out.arity).toBe(2);
-    expect(out.results.map((r) => r.result)).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-  });
+          ],
+        },
+      ]);
+      expect(out.arity).toBe(2);
+      expect(out.results.map((r) => r.result)).toEqual([
+        { batchItemFailures: [] },
+        { batchItemFailures: [] },
+      ]);
+    },
+  );
 
-  it("sweeper: one pass over the table returns its report", async () => {
-    const out = await invoke("sweeper", [{}]);
-    expect(out.arity).toBe(2);
-    expect(out.results[0]?.result).toEqual({
-      expired: 0,
-      reminded: 0,
-      admitted: 0,
-      effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
-      deadLetters: 0,
-    });
-  });
+  it.each(["slack-sweeper", "discord-sweeper"] as const)(
+    "%s: one pass over the table returns its report",
+    async (name) => {
+      const out = await invoke(name, [{}]);
+      expect(out.arity).toBe(2);
+      expect(out.results[0]?.result).toEqual({
+        expired: 0,
+        reminded: 0,
+        admitted: 0,
+        effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
+        deadLetters: 0,
+      });
+    },
+  );
 
   it("a platform left at its placeholder is off, not an error", async () => {
     // Same bundle, links where Slack's secrets are still "off": the function starts and says so.
