@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // The AWS SDK warns once per process that its 2027 releases need Node 22; in tests that is noise
@@ -5,6 +6,15 @@ import { defineConfig } from "vitest/config";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export default defineConfig({
+  resolve: {
+    // The build of @discordjs/rest that the bundles and the local server use (see tsconfig.json).
+    alias: [
+      {
+        find: /^@discordjs\/rest$/,
+        replacement: fileURLToPath(new URL("./node_modules/@discordjs/rest/dist/web.js", import.meta.url)),
+      },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     // One DynamoDB Local for the whole run; each test file gets its own table (test/support/dynamo.ts).

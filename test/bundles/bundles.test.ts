@@ -229,6 +229,8 @@ describe("each function bundles only what it runs", () => {
     for (const name of ["discord-worker", "discord-sweeper"] as const) {
       expect(carried(name, ["@discordjs/rest", "bots/discord"])).toEqual(["@discordjs/rest", "bots/discord"]);
       expect(carried(name, slackCode)).toEqual([]);
+      // The REST client's web build, on Node's fetch (tsconfig.json paths), not its undici one.
+      expect(carried(name, ["undici"])).toEqual([]);
     }
   });
 });
