@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as z from "zod";
 import * as Capacity from "../core/capacity.js";
 import * as Communities from "../core/communities.js";
+import { compileConfig } from "../core/config/compiled.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
 import { createLogger } from "../core/log.js";
@@ -27,7 +28,8 @@ const USAGE = `Usage: gatekeeper <command>
 
 Commands:
   serve                        run the local bot (what npm start runs)
-  check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
+  check [file] [--json <out>]  validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml);
+                               --json also writes it as the JSON the deployed functions read
   sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
   discord register [--guild]   register the Discord commands (globally, or per configured guild)
   block <community> <user>     stop a user from applying
@@ -44,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       case "serve":
         return await serve();
       case "check":
-        return check(rest[0]);
+        return check(rest);
       case "sweep":
         return await sweepOnce(rest);
       case "discord":
@@ -133,10 +135,20 @@ async function serve(): Promise<number> {
   return 0;
 }
 
-function check(file: string | undefined): number {
-  const path = file ?? loadSettings().configPath;
+function check(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw new UsageError("check takes one file.");
+  const path = positionals[0] ?? loadSettings().configPath;
   try {
     const config = loadConfig(path);
+    if (values.json !== undefined) {
+      mkdirSync(dirname(resolve(values.json)), { recursive: true });
+      writeFileSync(values.json, compileConfig(config));
+    }
     process.stdout.write(
       `${path}: ok, ${config.communities.length} ${config.communities.length === 1 ? "community" : "communities"} ` +
         `(${config.communities.map((c) => `${c.id} on ${c.platform}`).join(", ")})\n`,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { loadConfig } from "../core/config/load.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS, SWEEP_EVERY_MINUTES } from "../core/deployment.js";
 import { createLogger, type Logger } from "../core/log.js";
@@ -84,7 +85,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     const runtime = createRuntime(settings, {
       log,
       platforms: ALL_PLATFORMS,
-      ...(opts.config ? { config: opts.config } : {}),
+      config: opts.config ?? loadConfig(settings.configPath),
       ...(opts.now ? { now: opts.now } : {}),
     });
 

@@ -1,4 +1,4 @@
-import { loadConfig } from "../core/config/load.js";
+import { readCompiledConfig } from "../core/config/compiled.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import type { Core } from "../core/context.js";
 import type { PlatformEffects } from "../core/effects.js";
@@ -34,6 +34,7 @@ export interface PlatformModules {
 }
 
 export interface RuntimeOptions {
+  /** The communities; default: the compiled (JSON) file at `settings.configPath`, as deployed. */
   config?: GatekeeperConfig;
   log?: Logger;
   now?: () => Date;
@@ -43,7 +44,7 @@ export interface RuntimeOptions {
 
 export function createRuntime(settings: Settings, options: RuntimeOptions = {}): Runtime {
   const log = options.log ?? createLogger();
-  const config = options.config ?? loadConfig(settings.configPath);
+  const config = options.config ?? readCompiledConfig(settings.configPath);
   const client = createDynamoClient({ endpoint: settings.dynamodbEndpoint, region: settings.region });
   const core: Core = {
     store: createStore(client, settings.tableName),

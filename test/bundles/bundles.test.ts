@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createCipheriv, randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileConfig } from "../../core/config/compiled.js";
+import { loadConfig } from "../../core/config/load.js";
 import { OFF, TABLE_LINK } from "../../core/deployment.js";
 import { keys } from "../../core/model.js";
 import { discordTestKeys } from "../support/discord-sign.js";
@@ -74,6 +76,7 @@ beforeAll(async () => {
     cipher.getAuthTag(),
   ]);
 
+  const compiledConfig = compileConfig(loadConfig(join(root, "gatekeeper.example.yaml")));
   const built = await bundleLikeSst(
     FUNCTIONS.map((name) => join(root, "functions", `${name}.ts`)),
     work,
@@ -82,7 +85,7 @@ beforeAll(async () => {
     const pkg = built.get(name);
     if (!pkg) throw new Error(`${name} was not bundled`);
     // What copyFiles puts next to the bundle (stacks/common.ts), and what SST adds.
-    copyFileSync(join(root, "gatekeeper.example.yaml"), join(pkg.dir, "gatekeeper.yaml"));
+    writeFileSync(join(pkg.dir, "gatekeeper.json"), compiledConfig);
     writeFileSync(join(pkg.dir, "resource.enc"), encrypted);
     packages.set(name, pkg);
     measured[name] = { bytes: pkg.bytes };
@@ -141,7 +144,7 @@ async function invoke(name: Name, events: unknown[]): Promise<Invocation> {
         SST_RESOURCE_App: app,
         SST_KEY: linkKey.toString("base64"),
         SST_KEY_FILE: "resource.enc",
-        GATEKEEPER_CONFIG: join(pkg.dir, "gatekeeper.yaml"),
+        GATEKEEPER_CONFIG: join(pkg.dir, "gatekeeper.json"),
         AWS_LAMBDA_FUNCTION_NAME: `gatekeeper-test-${name}`,
         DYNAMODB_ENDPOINT: store.endpoint,
         SLACK_API_URL: `${dead}/api/`,
@@ -219,6 +222,10 @@ describe("each function bundles only what it runs", () => {
     expect(carried("slack", discordCode)).toEqual([]);
     expect(carried("discord", ["bots/discord"])).toEqual(["bots/discord"]);
     expect(carried("discord", slackCode)).toEqual([]);
+  });
+
+  it("none carries a YAML parser: deployed functions read the config compiled to JSON", () => {
+    for (const name of FUNCTIONS) expect(carried(name, ["yaml"])).toEqual([]);
   });
 
   it("the workers and sweepers: their own platform's client only, and no Bolt", () => {
