@@ -6,8 +6,17 @@ import type { AddressInfo } from "node:net";
  * (`DISCORD_API_URL = fake.apiUrl`). It records every call (including failed ones), answers
  * the way Discord does for the routes the bot uses, and can be told to fail: a route N times with
  * 429 (Retry-After header and `retry_after` JSON) or 5xx, DMs to a user closed (403, code 50007),
- * or any Discord JSON error.
+ * or any Discord JSON error. With `rateLimit`, it enforces Discord's per-channel bucket on creating
+ * messages (5 per 5 s): every answer on that route carries the `X-RateLimit-*` headers the REST
+ * client tracks, and a call over the limit gets 429 with `retry_after`, as Discord answers.
  */
+
+export interface DiscordRateLimit {
+  /** Messages created per channel in each window (Discord: 5). */
+  messagesPerChannel: number;
+  /** The window, in ms (Discord: 5000). */
+  windowMs: number;
+}
 export interface RecordedCall {
   method: string;
   /** The real path below `/api/v10`, e.g. `/channels/123/messages`. */
@@ -56,6 +65,8 @@ export interface FakeDiscord {
   roles: Set<string>;
   /** Registered commands by guild id (`global` for global ones). */
   commands: Map<string, unknown[]>;
+  /** Calls answered 429 by the rate limit (not by `failNext`). */
+  rateLimited: number;
   /** Fails the next `times` calls whose method matches and whose path matches `route`. */
   failNext(method: string, route: RegExp, times: number, failure: Failure): void;
   /** Messages to this user's DM channel answer 403 code 50007, as when their DMs are closed. */
@@ -76,7 +87,7 @@ export function snowflakeNow(): string {
 }
 
 export async function startFakeDiscord(
-  opts: { token?: string; applicationId?: string } = {},
+  opts: { token?: string; applicationId?: string; rateLimit?: DiscordRateLimit } = {},
 ): Promise<FakeDiscord> {
   const token = opts.token ?? "test-bot-token";
   const calls: RecordedCall[] = [];
@@ -87,6 +98,9 @@ export async function startFakeDiscord(
   const closed = new Set<string>();
   const planned: PlannedFailure[] = [];
   const commands = new Map<string, unknown[]>();
+  /** Channel → [window start (ms), messages created in it]. */
+  const windows = new Map<string, [number, number]>();
+  let rateLimited = 0;
 
   const dmChannelOf = (userId: string) => {
     let channel = dmChannels.get(userId);
@@ -173,6 +187,38 @@ export async function startFakeDiscord(
       const putCommands = on("PUT", /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
       if (postMessage) {
         const channel = postMessage[1] ?? "";
+        if (opts.rateLimit) {
+          const { messagesPerChannel: limit, windowMs } = opts.rateLimit;
+          const now = Date.now();
+          let window = windows.get(channel);
+          if (!window || now - window[0] >= windowMs) {
+            window = [now, 0];
+            windows.set(channel, window);
+          }
+          const resetAfter = (window[0] + windowMs - now) / 1000;
+          const bucket = {
+            "x-ratelimit-limit": String(limit),
+            "x-ratelimit-reset": ((window[0] + windowMs) / 1000).toFixed(3),
+            "x-ratelimit-reset-after": resetAfter.toFixed(3),
+            "x-ratelimit-bucket": "fake-channel-messages",
+          };
+          if (window[1] >= limit) {
+            rateLimited++;
+            return send(
+              429,
+              { message: "You are being rate limited.", retry_after: resetAfter, global: false },
+              {
+                ...bucket,
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-scope": "user",
+                "retry-after": String(Math.ceil(resetAfter)),
+              },
+            );
+          }
+          window[1]++;
+          res.setHeader("x-ratelimit-remaining", String(limit - window[1]));
+          for (const [k, v] of Object.entries(bucket)) res.setHeader(k, v);
+        }
         const owner = dmOwners.get(channel);
         if (owner && closed.has(owner)) return error(403, 50007, "Cannot send messages to this user");
         const b = (body ?? {}) as Record<string, unknown>;
@@ -236,6 +282,9 @@ export async function startFakeDiscord(
     messages,
     roles,
     commands,
+    get rateLimited() {
+      return rateLimited;
+    },
     failNext(method, route, times, failure) {
       planned.push({ method, route, times, failure });
     },

@@ -7,7 +7,17 @@ import type { AddressInfo } from "node:net";
  * bot uses, keeps just enough state to answer realistically (messages for `chat.update`, channel
  * members for `already_in_channel`, spent trigger ids for `trigger_exchanged`), and can be told
  * to fail a method N times with an HTTP 500, a 429 with `Retry-After`, a Slack error, or a delay.
+ * With `rateLimit`, it enforces Slack's limit on posting messages (realistic: one
+ * `chat.postMessage` per second per channel; short bursts are not modelled), answering 429
+ * `ratelimited` with a `Retry-After` in whole seconds, as Slack does.
  */
+
+export interface SlackRateLimit {
+  /** `chat.postMessage` calls accepted per channel in each window (Slack: about 1). */
+  messagesPerChannel: number;
+  /** The window, in ms (Slack: 1000). */
+  windowMs: number;
+}
 
 export interface SlackCall {
   method: string;
@@ -81,6 +91,8 @@ export interface FakeSlack {
     probe: (calls: SlackCall[]) => T | undefined | false,
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T>;
+  /** Calls answered 429 by the rate limit (not by `failNext`). */
+  rateLimited: number;
   /** Forgets calls, queued failures and channel members. */
   reset(): void;
   close(): Promise<void>;
@@ -106,7 +118,7 @@ export function defaultUser(id: string, teamDomain = "example.com"): FakeUser {
 }
 
 export async function startFakeSlack(
-  opts: { token?: string; teamId?: string; botUserId?: string } = {},
+  opts: { token?: string; teamId?: string; botUserId?: string; rateLimit?: SlackRateLimit } = {},
 ): Promise<FakeSlack> {
   const token = opts.token ?? "xoxb-test-token";
   const teamId = opts.teamId ?? "T0TEST";
@@ -118,6 +130,9 @@ export async function startFakeSlack(
   const removed = new Set<string>();
   const failures = new Map<string, { failure: Failure; remaining: number }[]>();
   const spentTriggers = new Set<string>();
+  /** Channel → [window start (ms), calls accepted in it]. */
+  const windows = new Map<string, [number, number]>();
+  let rateLimited = 0;
   let seq = 0;
   let viewSeq = 0;
 
@@ -243,6 +258,20 @@ export async function startFakeSlack(
     }
     if (callToken !== token)
       return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
+    const limit = opts.rateLimit;
+    if (limit && method === "chat.postMessage" && typeof params.channel === "string") {
+      const now = Date.now();
+      const window = windows.get(params.channel);
+      if (!window || now - window[0] >= limit.windowMs) {
+        windows.set(params.channel, [now, 1]);
+      } else if (window[1] < limit.messagesPerChannel) {
+        window[1]++;
+      } else {
+        rateLimited++;
+        const wait = Math.max(1, Math.ceil((window[0] + limit.windowMs - now) / 1000));
+        return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(wait) });
+      }
+    }
     return send(200, answer(method, params));
   }
 
@@ -276,6 +305,9 @@ export async function startFakeSlack(
       const queue = failures.get(method) ?? [];
       queue.push({ failure, remaining: times });
       failures.set(method, queue);
+    },
+    get rateLimited() {
+      return rateLimited;
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
     succeeded: (method) => calls.filter((c) => c.method === method && c.ok),
