@@ -278,7 +278,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       },
       standingGuard(core, community, input.applicant.userId, id, status, at),
     ];
-    const seatIndex = status === "approved" ? items.push(Capacity.takeSeat(core, community)) - 1 : -1;
+    const seatIndex = status === "approved" ? items.push(Capacity.takeSeat(core, community, seats)) - 1 : -1;
     const effects: EffectSpec[] = [{ kind: "card.post" }];
     if (status === "approved") effects.push({ kind: "grant" }, { kind: "notice", notice: "approved" });
     if (status === "waitlisted") effects.push({ kind: "notice", notice: "waitlisted" });
@@ -403,7 +403,7 @@ export async function decide(core: Core, input: DecideInput): Promise<DecideOutc
     if (!Capacity.isFull(seats)) {
       const outcome = await finish(core, request, "approved", [
         transition(core, request, "pending", "approved", { decision, admittedAt: at }),
-        Capacity.takeSeat(core, community),
+        Capacity.takeSeat(core, community, seats),
         admitStanding(core, request, at),
         ...effectPuts(
           core,

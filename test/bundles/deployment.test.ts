@@ -60,6 +60,7 @@ describe("deployment constants", () => {
       keys.request("r1"),
       keys.audit("r1", "2026-01-01T00:00:00.000Z", "ab"),
       keys.meta("c"),
+      { pk: "COMMUNITY#c", sk: "SEATS#03" },
     ]) {
       expect(matches(OUTBOX_STREAM_FILTER, record("INSERT", other))).toBe(false);
     }

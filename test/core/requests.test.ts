@@ -1,4 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import * as Capacity from "../../core/capacity.js";
 import type { Community } from "../../core/config/schema.js";
@@ -179,7 +179,7 @@ describe("submitting a request", () => {
     expect(await effectNames(core, second.id)).toEqual(["card.post", "notice.waitlisted"]);
     const third = await apply(core, community, "U3", "v3", slackProfile("U3", { hasAvatar: false }));
     expect(third).toMatchObject({ kind: "recorded", request: { status: "pending" } });
-    expect(await Capacity.seats(core, community)).toEqual({ used: 1, capacity: 1 });
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 1, capacity: 1 });
     expect(await Requests.precheck(core, community, "U1")).toMatchObject({ reason: "member" });
     expect(await apply(core, community, "U2", "again")).toMatchObject({
       kind: "refused",
@@ -233,7 +233,7 @@ describe("deciding", () => {
       "grant",
       "notice.approved",
     ]);
-    expect(await Capacity.seats(core, community)).toEqual({ used: 1, capacity: 5 });
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 1, capacity: 5 });
     expect(await Requests.standing(core, "makers", "U1")).toMatchObject({ memberSince: expect.any(String) });
     expect((await Requests.auditTrail(core, request.id)).map((a) => [a.action, a.actor.id])).toEqual([
       ["submitted", "U1"],
@@ -364,7 +364,7 @@ describe("deciding", () => {
     expect(after.filter((r) => r?.status === "approved")).toHaveLength(10);
     const waitlisted = after.filter((r): r is JoinRequest => r?.status === "waitlisted");
     expect(waitlisted).toHaveLength(90);
-    expect(await Capacity.seats(core, community)).toEqual({ used: 10, capacity: 10 });
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 10, capacity: 10 });
 
     // Positions are 1..90, unique, in ticket (decision) order.
     const positions = await Promise.all(waitlisted.map((r) => Capacity.waitlistPosition(core, r)));
@@ -429,13 +429,13 @@ describe("seats and the waitlist", () => {
       "approved",
       "waitlisted",
     ]);
-    expect(await Capacity.seats(core, community)).toEqual({ used: 2, capacity: 2 });
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 2, capacity: 2 });
     expect(await effectNames(core, requests[3]?.id ?? "")).toContain("notice.admitted");
     const u5 = await Requests.get(core, requests[4]?.id ?? "");
     expect(u5 && (await Capacity.waitlistPosition(core, u5))).toBe(1);
     // Concurrent promotions never over-allocate.
     await Promise.all([Capacity.promote(core, community), Capacity.promote(core, community)]);
-    expect(await Capacity.seats(core, community)).toEqual({ used: 2, capacity: 2 });
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 2, capacity: 2 });
   });
 
   it("lists an applicant's requests with waitlist positions", async () => {
@@ -454,13 +454,74 @@ describe("seats and the waitlist", () => {
     expect(await Requests.listForApplicant(core, "slack", "T0OTHER", "U1")).toEqual([]);
   });
 
-  it("keeps the seat counter on one item", async () => {
-    const config = configOf(slackCommunity({ autoApprove: true }));
+  it("spreads admissions over seat counters instead of writing one item per community", async () => {
+    const config = configOf(slackCommunity({ autoApprove: true, capacity: 1000 }));
     const core = await createTestCore(config);
-    await recorded(core, communityOf(config), "U1");
-    const { Item } = await core.store.doc.send(
-      new GetCommand({ TableName: core.store.table, Key: keys.meta("makers") }),
+    const community = communityOf(config);
+    const admitted = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => recorded(core, community, `U${i}`)),
     );
-    expect(Item).toMatchObject({ seatsUsed: 1 });
+    expect(admitted.every((r) => r.status === "approved")).toBe(true);
+    const { Items } = await core.store.doc.send(
+      new QueryCommand({
+        TableName: core.store.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :seats)",
+        ExpressionAttributeValues: { ":pk": keys.meta("makers").pk, ":seats": "SEATS#" },
+      }),
+    );
+    const counters = (Items ?? []).map((i) => Number(i.used));
+    expect(counters.reduce((a, b) => a + b, 0)).toBe(32);
+    // 32 takers on 16 counters: all on one would mean the counters are not spread (odds 16^-31).
+    expect(counters.length).toBeGreaterThan(1);
+    const { Item } = await core.store.doc.send(
+      new GetCommand({ TableName: core.store.table, Key: keys.meta("makers"), ConsistentRead: true }),
+    );
+    expect(Item?.seatsUsed).toBeUndefined();
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 32, capacity: 1000 });
+  });
+
+  it("still counts seats counted on the community's META item, gives those back first, never exceeds capacity", async () => {
+    const config = configOf(slackCommunity({ capacity: 5, moderators: { users: ["U0MOD1"] } }));
+    const core = await createTestCore(config);
+    const community = communityOf(config);
+    // Three members admitted when seats were counted on META (and their standings say so).
+    for (const user of ["U1", "U2", "U3"]) {
+      const r = await recorded(core, community, user);
+      await core.store.doc.send(
+        new UpdateCommand({
+          TableName: core.store.table,
+          Key: keys.applicant(community.id, user),
+          UpdateExpression: "SET memberSince = :at, membershipRequestId = :id REMOVE activeRequestId",
+          ExpressionAttributeValues: { ":at": new Date().toISOString(), ":id": r.id },
+        }),
+      );
+    }
+    await core.store.doc.send(
+      new UpdateCommand({
+        TableName: core.store.table,
+        Key: keys.meta(community.id),
+        UpdateExpression: "SET seatsUsed = :three",
+        ExpressionAttributeValues: { ":three": 3 },
+      }),
+    );
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 3, capacity: 5 });
+
+    const late = await Promise.all(["U4", "U5", "U6", "U7"].map((u) => recorded(core, community, u)));
+    const outcomes = await Promise.all(
+      late.map((r) => Requests.decide(core, { requestId: r.id, moderator: MOD, outcome: "approve" })),
+    );
+    const statuses = outcomes.map((o) => (o.kind === "decided" ? o.request.status : o.kind)).sort();
+    expect(statuses).toEqual(["approved", "approved", "waitlisted", "waitlisted"]);
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 5, capacity: 5 });
+
+    // A META-era member leaves: META gives the seat back, and the head of the waitlist takes it.
+    const left = await Capacity.leave(core, community, "U1");
+    expect(left.left).toBe(true);
+    expect(left.admitted).toHaveLength(1);
+    const { Item } = await core.store.doc.send(
+      new GetCommand({ TableName: core.store.table, Key: keys.meta(community.id), ConsistentRead: true }),
+    );
+    expect(Item?.seatsUsed).toBe(2);
+    expect(await Capacity.seats(core, community)).toMatchObject({ used: 5, capacity: 5 });
   });
 });
