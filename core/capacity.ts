@@ -152,19 +152,27 @@ export async function nextTicket(core: Core, community: Community): Promise<numb
 /** 1-based position of a waitlisted request. */
 export async function waitlistPosition(core: Core, request: JoinRequest): Promise<number | undefined> {
   if (request.status !== "waitlisted" || !request.waitlist) return undefined;
-  const { Count } = await core.store.doc.send(
-    new QueryCommand({
-      TableName: core.store.table,
-      IndexName: TABLE.indexes.due.name,
-      KeyConditionExpression: `${TABLE.indexes.due.partitionKey} = :w AND ${TABLE.indexes.due.sortKey} < :t`,
-      ExpressionAttributeValues: {
-        ":w": keys.waitlist(request.communityId),
-        ":t": ticketKey(request.waitlist.ticket),
-      },
-      Select: "COUNT",
-    }),
-  );
-  return (Count ?? 0) + 1;
+  // A query stops after 1 MB of items even when it only counts them: page through.
+  let ahead = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await core.store.doc.send(
+      new QueryCommand({
+        TableName: core.store.table,
+        IndexName: TABLE.indexes.due.name,
+        KeyConditionExpression: `${TABLE.indexes.due.partitionKey} = :w AND ${TABLE.indexes.due.sortKey} < :t`,
+        ExpressionAttributeValues: {
+          ":w": keys.waitlist(request.communityId),
+          ":t": ticketKey(request.waitlist.ticket),
+        },
+        Select: "COUNT",
+        ExclusiveStartKey: start,
+      }),
+    );
+    ahead += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ahead + 1;
 }
 
 /** The waitlist, in order. */

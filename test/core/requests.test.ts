@@ -1,9 +1,9 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import * as Capacity from "../../core/capacity.js";
 import type { Community } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
-import { type JoinRequest, keys } from "../../core/model.js";
+import { type JoinRequest, keys, ticketKey } from "../../core/model.js";
 import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
 import {
@@ -436,6 +436,33 @@ describe("seats and the waitlist", () => {
     // Concurrent promotions never over-allocate.
     await Promise.all([Capacity.promote(core, community), Capacity.promote(core, community)]);
     expect(await Capacity.seats(core, community)).toMatchObject({ used: 2, capacity: 2 });
+  });
+
+  it("counts waitlist positions beyond one query page (DynamoDB stops a query at 1 MB)", async () => {
+    const config = configOf(slackCommunity({ capacity: 0 }));
+    const core = await createTestCore(config);
+    const community = communityOf(config);
+    // 60 waitlisted entries of 20 KB each: 1.2 MB of index to count through.
+    const padding = "x".repeat(20_000);
+    for (let i = 1; i <= 60; i++) {
+      const ticket = await Capacity.nextTicket(core, community);
+      await core.store.doc.send(
+        new PutCommand({
+          TableName: core.store.table,
+          Item: {
+            ...keys.request(`rfill${i}`),
+            padding,
+            gsi1pk: keys.waitlist(community.id),
+            gsi1sk: ticketKey(ticket),
+          },
+        }),
+      );
+    }
+    const last = await recorded(core, community, "U61");
+    await Requests.decide(core, { requestId: last.id, moderator: MOD, outcome: "approve" });
+    const waitlisted = await Requests.get(core, last.id);
+    expect(waitlisted?.status).toBe("waitlisted");
+    expect(waitlisted && (await Capacity.waitlistPosition(core, waitlisted))).toBe(61);
   });
 
   it("lists an applicant's requests with waitlist positions", async () => {
