@@ -113,12 +113,12 @@ export function renderMarkdown(r: Results): string {
     const outcome = Object.entries(b.statuses)
       .map(([k, v]) => `${v} ${k}`)
       .join(", ");
-    const last = b.cards.projected ? `~${s(b.cards.untilLastMs)} (projected)` : s(b.cards.untilLastMs);
+    const last = b.cards.projected ? `≥ ${s(b.cards.untilLastMs)} (at the platform's limit)` : s(b.cards.untilLastMs);
     const cards = `${b.cards.delivered} in ${s(b.cards.observedMs)} (${b.cards.perSecond.toFixed(2)}/s, ${b.cards.rateLimited} × 429)`;
     const checks =
       b.community === "reviewed"
         ? `${b.invariant ? "holds" : "BROKEN"}: ${b.applicantsWithOneRequest} with one request each, ${b.cards.duplicates} doubled, no card lost (${entryStates(b.cards.entries)})`
-        : `${b.invariant ? "holds" : "BROKEN"}: seats ${b.seatsUsed}, waitlist ${b.waitlist?.length} (${b.waitlist?.distinctTickets} tickets, ${b.waitlist?.outOfOrder} out of order, ${b.waitlist?.admittedAfterLaterArrivals} passed over), ${b.cards.duplicates} doubled, no card lost (${entryStates(b.cards.entries)})`;
+        : `${b.invariant ? "holds" : "BROKEN"}: seats ${b.seatsUsed}, waitlist ${b.waitlist?.length} (${b.waitlist?.distinctTickets} tickets, last told #${b.waitlist?.lastPosition}, ${b.waitlist?.outOfOrder} out of order, ${b.waitlist?.admittedAfterLaterArrivals} passed over), ${b.cards.duplicates} doubled, no card lost (${entryStates(b.cards.entries)})`;
     out.push(
       row([
         platformName(b.platform),
