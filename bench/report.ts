@@ -113,7 +113,9 @@ export function renderMarkdown(r: Results): string {
     const outcome = Object.entries(b.statuses)
       .map(([k, v]) => `${v} ${k}`)
       .join(", ");
-    const last = b.cards.projected ? `≥ ${s(b.cards.untilLastMs)} (at the platform's limit)` : s(b.cards.untilLastMs);
+    const last = b.cards.projected
+      ? `≥ ${s(b.cards.untilLastMs)} (at the platform's limit)`
+      : s(b.cards.untilLastMs);
     const cards = `${b.cards.delivered} in ${s(b.cards.observedMs)} (${b.cards.perSecond.toFixed(2)}/s, ${b.cards.rateLimited} × 429)`;
     const checks =
       b.community === "reviewed"
