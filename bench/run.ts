@@ -43,7 +43,7 @@ import { addFloors, median, ratio, round, type Summary, summarize } from "./stat
  * behind the thin HTTP adapter, the stream poller driving the outbox worker) and fake Slack and
  * Discord APIs, measures, and writes bench/results/latest.json and latest.md. See the README's
  * "Performance" section for what each figure means. Knobs (for quick runs, not for the README's
- * figures): BENCH_REQUESTS (2000), BENCH_BURST (1000), BENCH_OBSERVE_MS (20000), BENCH_COLD_RUNS (20),
+ * figures): BENCH_REQUESTS (2000), BENCH_BURST (1000), BENCH_OBSERVE_MS (10000), BENCH_COLD_RUNS (20),
  * BENCH_ONLY (sections, e.g. `burst,cold`), BENCH_OUT (file name instead of `latest`), BENCH_DEBUG.
  * A full run with the defaults also rewrites the table in the README's performance section.
  */
@@ -54,9 +54,9 @@ const BURST_WINDOW_MS = 10_000;
 const BURST_CAPACITY = 100;
 /** Both fakes' limit on posting into one channel: Slack 1 per second, Discord 5 per 5 seconds. */
 const CARDS_PER_SECOND = 1;
-const OBSERVE_MS = Number(process.env.BENCH_OBSERVE_MS ?? 20_000);
+const OBSERVE_MS = Number(process.env.BENCH_OBSERVE_MS ?? 10_000);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 20);
-const COST_REQUESTS = Math.min(100, REQUESTS);
+const COST_REQUESTS = Math.min(50, REQUESTS);
 const CONCURRENCY = [1, 50] as const;
 /** The local stream poller's idle interval (cli/local/stream-poller.ts); Lambda polls a shard 4 times a second. */
 const POLL_MS = 100;
