@@ -75,6 +75,8 @@ export type Request =
       windowMs: number;
     }
   | { op: "delivered"; fakes: string; platform: Platform }
+  /** Network failures the clients saw since the last call, by cause. */
+  | { op: "network-errors" }
   | { op: "sign-slack"; body: string; contentType?: string }
   | { op: "sign-discord"; body: string };
 

@@ -377,6 +377,8 @@ interface BurstRow {
   invariant: boolean;
   errors: number;
   errorLines: string[];
+  /** Requests the clients could not complete (connection reset, …), by cause: counted in `failures`. */
+  networkErrors: Record<string, number>;
 }
 
 async function burst(
@@ -402,6 +404,7 @@ async function burst(
       count: BURST,
       windowMs: BURST_WINDOW_MS,
     });
+    const networkErrors = await world.call<Record<string, number>>({ op: "network-errors" });
     log(`  ${name}: ${BURST} applicants answered; watching the cards for ${OBSERVE_MS / 1000} s`);
     const deadline = started + BURST_WINDOW_MS + OBSERVE_MS;
     let delivered: Delivered;
@@ -509,6 +512,7 @@ async function burst(
       invariant,
       errors: bot.errors.length,
       errorLines: bot.errors.slice(0, 5),
+      networkErrors,
     };
   } finally {
     await bot.close();

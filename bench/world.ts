@@ -75,12 +75,22 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, index: n
   await Promise.all(lanes);
 }
 
+/** Network failures seen by the clients (e.g. ECONNRESET), by cause; they count as failed answers. */
+const networkErrors = new Map<string, number>();
+
 async function timedFetch(url: string, init: RequestInit): Promise<Answer & { text: string }> {
   const started = performance.now();
   const sentAt = Date.now();
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { ms: performance.now() - started, status: res.status, sentAt, answeredAt: Date.now(), text };
+  try {
+    const res = await fetch(url, init);
+    const text = await res.text();
+    return { ms: performance.now() - started, status: res.status, sentAt, answeredAt: Date.now(), text };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const key = cause?.code ?? cause?.message ?? String(error);
+    networkErrors.set(key, (networkErrors.get(key) ?? 0) + 1);
+    return { ms: performance.now() - started, status: 0, sentAt, answeredAt: Date.now(), text: "" };
+  }
 }
 
 // Slack
@@ -444,6 +454,11 @@ async function handle(req: Request): Promise<unknown> {
       return burst(req);
     case "delivered":
       return delivered(req.fakes, req.platform);
+    case "network-errors": {
+      const out = Object.fromEntries(networkErrors);
+      networkErrors.clear();
+      return out;
+    }
     case "sign-slack":
       return signedHeaders(SLACK_SECRET, req.body, req.contentType ? { contentType: req.contentType } : {});
     case "sign-discord": {
