@@ -276,13 +276,10 @@ async function journey(
   const apply = await run("apply");
   const submit = await run("submit");
   const requestIds = submit.applicants.map((a) => a.requestId ?? "");
-  if (failures(apply.answers) + failures(submit.answers) > 0 || requestIds.includes("")) {
-    const statuses = [...apply.answers, ...submit.answers].map((a) => a.status);
-    throw new Error(
-      `${label}: failed answers: ${JSON.stringify(statuses.filter((s) => s !== 200).slice(0, 10))}`,
-    );
-  }
-  const wanted = new Set(requestIds);
+  const failed = failures(apply.answers) + failures(submit.answers);
+  if (failed > 0) log(`  ${label}: ${failed} answers failed (counted as errors)`);
+  // Cards are expected for the submissions that were answered.
+  const wanted = new Set(requestIds.filter((id, i) => id && submit.answers[i]?.status === 200));
   const cards = await until(`${label}: the cards`, 600_000, async () => {
     const found = (await delivered()).cards.filter((c) => wanted.has(c.requestId));
     debug(`${label}: ${found.length} of ${wanted.size} cards`);
@@ -290,7 +287,7 @@ async function journey(
   });
   const approve = await run("approve");
   const users = approve.applicants.map((a) => a.user);
-  const userSet = new Set(users);
+  const userSet = new Set(users.filter((_, i) => approve.answers[i]?.status === 200));
   const dms = await until("the notices", 600_000, async () => {
     const found = new Map<string, number>();
     for (const dm of (await delivered()).dms)
