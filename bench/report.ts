@@ -138,6 +138,22 @@ export function renderMarkdown(r: Results): string {
   }
   out.push("");
 
+  if (r.seats.length > 0) {
+    out.push(
+      "**Seat contention** (the core's `submit` straight against DynamoDB Local, no HTTP: auto-approved applicants all taking a seat in one community at once).",
+      "",
+      row(["what", "p50", "p95", "p99", "max", "all done in", "outcome"]),
+      row(["---", "--:", "--:", "--:", "--:", "--:", "---"]),
+    );
+    for (const seat of r.seats) {
+      const outcome = Object.entries(seat.statuses)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ");
+      out.push(row([seat.what, ...percentiles(seat.summary), ms(seat.totalMs), outcome]));
+    }
+    out.push("");
+  }
+
   const p = r.settings.prices;
   out.push(
     `**Cost** per request from DynamoDB's \`ReturnConsumedCapacity\` (${r.settings.costRequests} complete requests per platform, one client; join = \`/apply\` + form + card posted; decision = Approve + grant, notice and card update). Prices: $${p.dynamoWriteRequestUnitPerMillion} per million write and $${p.dynamoReadRequestUnitPerMillion} per million read request units, Lambda $${p.lambdaRequestPerMillion} per million requests and $${p.lambdaArmGbSecond} per GB-second (${p.source}).`,

@@ -640,6 +640,63 @@ async function cost(
   };
 }
 
+interface SeatRow {
+  what: string;
+  calls: number;
+  summary: Summary;
+  totalMs: number;
+  statuses: Record<string, number>;
+}
+
+/**
+ * Seat contention in isolation: the core's submit() for 100 auto-approved applicants at once
+ * into a community with 100 seats, then 100 more once it is full (waitlisted), straight against
+ * DynamoDB Local (no HTTP, no platform code): what taking a seat costs when everyone takes one.
+ */
+async function seatContention(endpoint: string): Promise<SeatRow[]> {
+  const table = "gk-bench-seats";
+  const client = createDynamoClient({ endpoint, region: "us-east-1" });
+  await ensureTable(client, table);
+  const config = parseConfig(BURST_CONFIG, "bench.yaml");
+  const core: Core = { store: createStore(client, table), config, now: () => new Date(), log: silentLogger };
+  const community = config.communities.find((c) => c.id === "s-auto") as Community;
+  const rows: SeatRow[] = [];
+  for (const [what, offset] of [
+    ["100 at once into 100 free seats", 0],
+    ["100 at once into the full community (waitlist)", 100],
+  ] as const) {
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const user = `USEAT${offset + i}`;
+        const t = performance.now();
+        const outcome = await Requests.submit(core, {
+          community,
+          submissionKey: `seat-${user}`,
+          applicant: { userId: user, name: user },
+          answers: { why: "Seats." },
+          profile: { platform: "slack", userId: user, name: user, available: true, hasAvatar: true },
+        });
+        return {
+          ms: performance.now() - t,
+          status: outcome.kind === "recorded" ? outcome.request.status : outcome.kind,
+        };
+      }),
+    );
+    const statuses: Record<string, number> = {};
+    for (const o of outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;
+    rows.push({
+      what,
+      calls: outcomes.length,
+      summary: summarize(outcomes.map((o) => o.ms)),
+      totalMs: performance.now() - started,
+      statuses,
+    });
+  }
+  client.destroy();
+  return rows;
+}
+
 async function coldStart(world: World, endpoint: string, info: WorldInfo): Promise<ColdRow[]> {
   const table = "gk-bench-cold";
   const client = createDynamoClient({ endpoint, region: "us-east-1" });
@@ -835,6 +892,12 @@ async function main(): Promise<void> {
     const latencyErrors = bot.errors.length;
     await bot.close();
 
+    const seats = only("seats") ? await seatContention(db.endpoint) : [];
+    for (const row of seats)
+      log(
+        `seats: ${row.what}: p50 ${round(row.summary.p50)} p99 ${round(row.summary.p99)} ms, ${JSON.stringify(row.statuses)}`,
+      );
+
     log(`bursts: ${BURST} applicants in ${BURST_WINDOW_MS / 1000} s, rate-limited fakes`);
     const bursts: BurstRow[] = [];
     for (const platform of ["slack", "discord"] as const) {
@@ -884,6 +947,7 @@ async function main(): Promise<void> {
         ratio: ratio(i.summary, (floors[`c${i.concurrency}`] as { interaction: Summary }).interaction),
       })),
       endToEnd,
+      seats,
       bursts,
       costs,
       coldStarts: cold,
@@ -922,6 +986,7 @@ export type Results = {
   floors: Record<string, { http: Summary; put: Summary; interaction: Summary }>;
   interactions: (Interaction & { ratio: Omit<Summary, "n"> })[];
   endToEnd: EndToEnd[];
+  seats: SeatRow[];
   bursts: BurstRow[];
   costs: CostRow[];
   coldStarts: ColdRow[];
