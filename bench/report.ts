@@ -260,6 +260,12 @@ export function renderMarkdown(r: Results): string {
       b.all.p99 < 1000,
     ]);
   }
+  const failed = Object.entries(r.sectionsFailed);
+  if (failed.length > 0) {
+    out.push("**Sections that failed in this run**:", "");
+    for (const [name, why] of failed) out.push(`- ${name}: ${why}`);
+    out.push("");
+  }
   out.push("**Goals** (issue 13):", "", row(["goal", "measured", "met"]), row(["---", "--:", "---"]));
   for (const [goal, measured, met] of goals) out.push(row([goal, measured, met ? "yes" : "**no**"]));
   out.push("");

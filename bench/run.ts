@@ -670,17 +670,23 @@ async function seatContention(endpoint: string): Promise<SeatRow[]> {
       Array.from({ length: 100 }, async (_, i) => {
         const user = `USEAT${offset + i}`;
         const t = performance.now();
-        const outcome = await Requests.submit(core, {
-          community,
-          submissionKey: `seat-${user}`,
-          applicant: { userId: user, name: user },
-          answers: { why: "Seats." },
-          profile: { platform: "slack", userId: user, name: user, available: true, hasAvatar: true },
-        });
-        return {
-          ms: performance.now() - t,
-          status: outcome.kind === "recorded" ? outcome.request.status : outcome.kind,
-        };
+        try {
+          const outcome = await Requests.submit(core, {
+            community,
+            submissionKey: `seat-${user}`,
+            applicant: { userId: user, name: user },
+            answers: { why: "Seats." },
+            profile: { platform: "slack", userId: user, name: user, available: true, hasAvatar: true },
+          });
+          const status = outcome.kind === "recorded" ? outcome.request.status : outcome.kind;
+          return { ms: performance.now() - t, status };
+        } catch (error) {
+          // DynamoDB Local gives up on a transaction that waited too long for its locks (a 500).
+          return {
+            ms: performance.now() - t,
+            status: `error (${error instanceof Error ? error.name : "?"})`,
+          };
+        }
       }),
     );
     const statuses: Record<string, number> = {};
@@ -824,6 +830,19 @@ function spliceReadme(markdown: string): void {
   writeFileSync(readme, `${text.slice(0, from + start.length)}\n${markdown}${text.slice(to)}`);
 }
 
+/** Sections that failed, by name: one failing section does not cost the others' figures. */
+const sectionsFailed: Record<string, string> = {};
+async function guarded<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    sectionsFailed[name] = why;
+    log(`  ${name} failed: ${why}`);
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const load = { start: loadavg()[0] ?? 0, end: 0 };
@@ -873,7 +892,10 @@ async function main(): Promise<void> {
     for (const platform of ["slack", "discord"] as const) {
       for (const c of only("latency") ? CONCURRENCY : []) {
         const t = performance.now();
-        const result = await journey(world, bot, platform, c, REQUESTS, `${platform}-c${c}`);
+        const result = await guarded(`${platform} at ${c} client(s)`, () =>
+          journey(world, bot, platform, c, REQUESTS, `${platform}-c${c}`),
+        );
+        if (!result) continue;
         interactions.push(...result.interactions);
         endToEnd.push(...result.endToEnd);
         log(
@@ -887,12 +909,14 @@ async function main(): Promise<void> {
     log("cost: capacity units of complete requests, one client");
     const costs: CostRow[] = [];
     for (const platform of only("cost") ? (["slack", "discord"] as const) : []) {
-      costs.push(await cost(world, bot, platform, (floors.c1 as { http: Summary }).http, interactions));
+      await guarded(`cost ${platform}`, async () => {
+        costs.push(await cost(world, bot, platform, (floors.c1 as { http: Summary }).http, interactions));
+      });
     }
     const latencyErrors = bot.errors.length;
     await bot.close();
 
-    const seats = only("seats") ? await seatContention(db.endpoint) : [];
+    const seats = only("seats") ? ((await guarded("seats", () => seatContention(db.endpoint))) ?? []) : [];
     for (const row of seats)
       log(
         `seats: ${row.what}: p50 ${round(row.summary.p50)} p99 ${round(row.summary.p99)} ms, ${JSON.stringify(row.statuses)}`,
@@ -902,7 +926,10 @@ async function main(): Promise<void> {
     const bursts: BurstRow[] = [];
     for (const platform of ["slack", "discord"] as const) {
       for (const kind of only("burst") ? (["auto", "review"] as const) : []) {
-        const row = await burst(world, db.endpoint, platform, kind);
+        const row = await guarded(`burst ${platform} ${kind}`, () =>
+          burst(world, db.endpoint, platform, kind),
+        );
+        if (!row) continue;
         log(
           `  ${platform} ${kind}: answers p99 ${round(row.all.p99)} max ${round(row.all.max)} ms; ` +
             `${row.cards.delivered} cards in ${round(row.cards.observedMs / 1000)} s; invariant ${row.invariant ? "holds" : "BROKEN"}`,
@@ -914,7 +941,9 @@ async function main(): Promise<void> {
     }
 
     log(`cold starts: ${COLD_RUNS} fresh processes per bundle`);
-    const cold = only("cold") ? await coldStart(world, db.endpoint, info) : [];
+    const cold = only("cold")
+      ? ((await guarded("cold starts", () => coldStart(world, db.endpoint, info))) ?? [])
+      : [];
 
     load.end = loadavg()[0] ?? 0;
     const results = {
@@ -952,6 +981,7 @@ async function main(): Promise<void> {
       costs,
       coldStarts: cold,
       errorsLogged: latencyErrors,
+      sectionsFailed,
     };
     mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
     const name = process.env.BENCH_OUT ?? "latest";
@@ -991,6 +1021,8 @@ export type Results = {
   costs: CostRow[];
   coldStarts: ColdRow[];
   errorsLogged: number;
+  /** Sections that threw, with why: the rest of the run still reports. */
+  sectionsFailed: Record<string, string>;
 };
 
 await main().catch((error: unknown) => {
