@@ -34,10 +34,10 @@ import { TABLE } from "./store/table.js";
 export interface Seats {
   used: number;
   capacity: number | undefined;
-  /** Counters that had room (capped) or exist (uncapped) when read: where `takeSeat` looks first. */
-  room?: readonly number[];
+  /** Counters that had room (capped) or exist (uncapped) when read: where `takeSeat` looks. */
+  room: readonly number[];
   /** Seats taken per counter, and on the META item (`legacy`), for giving one back. */
-  taken?: { legacy: number; counters: ReadonlyMap<number, number> };
+  taken: { legacy: number; counters: ReadonlyMap<number, number> };
 }
 
 /** How many counters a community's seats are spread over. */
@@ -95,13 +95,13 @@ const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(Math.rand
 
 /**
  * The transaction item that takes one seat, failing its condition when its counter has no room
- * left. With the `seats` just read, it picks among the counters that had room; without, any.
+ * left: one of the counters that had room in `seats`, just read (they also say how many seats
+ * the META item still counts, which the counters' shares leave out).
  */
-export function takeSeat(core: Core, community: Community, seats?: Seats): TransactItem {
+export function takeSeat(core: Core, community: Community, seats: Seats): TransactItem {
   const capacity = community.capacity;
-  const legacy = seats?.taken?.legacy ?? 0;
-  const candidates = seats?.room?.length ? seats.room : Array.from({ length: SEAT_COUNTERS }, (_, k) => k);
-  const k = pick(candidates) ?? 0;
+  const legacy = seats.taken.legacy;
+  const k = pick(seats.room) ?? Math.floor(Math.random() * SEAT_COUNTERS);
   const share = capacity === undefined ? undefined : shareOf(Math.max(0, capacity - legacy), k);
   return {
     Update: {
@@ -120,10 +120,10 @@ export function takeSeat(core: Core, community: Community, seats?: Seats): Trans
 
 /** The transaction item that gives one seat back: to the META item while it still counts some, else to a counter. */
 function giveSeat(core: Core, community: Community, seats: Seats): TransactItem {
-  const taken = seats.taken;
-  const nonEmpty = [...(taken?.counters ?? [])].filter(([, used]) => used > 0).map(([k]) => k);
+  const { taken } = seats;
+  const nonEmpty = [...taken.counters].filter(([, used]) => used > 0).map(([k]) => k);
   const k = pick(nonEmpty);
-  const legacy = (taken?.legacy ?? 0) > 0 || k === undefined;
+  const legacy = taken.legacy > 0 || k === undefined;
   return {
     Update: {
       TableName: core.store.table,
