@@ -28,13 +28,25 @@ export default $config({
     const { createBots } = await import("./stacks/bots.js");
     const { createWorker } = await import("./stacks/worker.js");
     const { createSweeper } = await import("./stacks/sweeper.js");
+    const { createAlarms } = await import("./stacks/alarms.js");
 
     checkConfigFile();
     const secrets = createSecrets();
     const table = createStorage({ production });
     const bots = createBots(table, secrets);
     const worker = createWorker(table, secrets);
-    createSweeper(table, secrets);
+    const sweepers = createSweeper(table, secrets);
+    const alarms = createAlarms({
+      functions: {
+        Slack: bots.slack.name,
+        Discord: bots.discord.name,
+        ...Object.fromEntries(
+          worker.subscribers.map((w) => [w.name, w.subscriber.apply((s) => s.nodes.function.name)]),
+        ),
+        ...Object.fromEntries(sweepers.map((s) => [s.name, s.cron.nodes.function.name])),
+      },
+      failureQueueName: worker.failures.nodes.queue.name,
+    });
 
     return {
       /** Slack app: Slash Commands, Interactivity and Event Subscriptions request URL. */
@@ -43,6 +55,8 @@ export default $config({
       discordInteractionsUrl: bots.discordUrl,
       table: table.name,
       workerFailureQueue: worker.failures.url,
+      /** SNS topic the CloudWatch alarms notify (email: the AlarmEmail secret). */
+      alarmTopic: alarms.topic.arn,
     };
   },
 });

@@ -5,6 +5,11 @@ import { defineConfig } from "vitest/config";
 // (every worker prints it). Set here so the global setup and every worker inherit it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+/**
+ * Two projects. `pure`: policy, card model, words, renderers, parsers: no DynamoDB, no Java, runs in
+ * seconds (`npm run test:pure`). `integration`: everything through real boundaries, on one DynamoDB
+ * Local for the whole run (test/global-setup.ts; each file gets its own table).
+ */
 export default defineConfig({
   resolve: {
     // The build of @discordjs/rest that the bundles and the local server use (see tsconfig.json).
@@ -16,11 +21,20 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts"],
-    // One DynamoDB Local for the whole run; each test file gets its own table (test/support/dynamo.ts).
-    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "pure", include: ["test/**/*.pure.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.pure.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { submissionKey } from "../bots/discord/handlers.js";
+import { submissionKey } from "../bots/discord/interactions/form-flow.js";
 import { parseConfig } from "../core/config/load.js";
 import type { Community } from "../core/config/schema.js";
 import { requestIdFor } from "../core/requests.js";

@@ -1,7 +1,7 @@
 import { Routes } from "discord-api-types/v10";
 import * as z from "zod";
 import { commandDefinitions } from "../bots/discord/commands.js";
-import { createDiscordRest } from "../bots/discord/rest.js";
+import { createDiscordRest, tokenApplicationId } from "../bots/discord/rest.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import type { DiscordSettings } from "../core/settings.js";
 
@@ -26,7 +26,8 @@ export async function registerDiscordCommands(opts: {
 }): Promise<RegisterResult> {
   const rest = createDiscordRest(opts.settings);
   const body = commandDefinitions();
-  const app = opts.settings.applicationId;
+  // Over the Gateway the application id is optional: the token knows it.
+  const app = opts.settings.applicationId ?? (await tokenApplicationId(rest));
   const put = async (route: `/${string}`, where: string) => {
     try {
       return registeredSchema.parse(await rest.put(route, { body })).map((c) => c.name);

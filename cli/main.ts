@@ -8,7 +8,9 @@ import * as Communities from "../core/communities.js";
 import { compileConfig } from "../core/config/compiled.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
+import { ENDPOINT_PATHS } from "../core/deployment.js";
 import { createLogger } from "../core/log.js";
+import * as Outbox from "../core/outbox.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
 import { createDynamoClient } from "../core/store/client.js";
@@ -18,7 +20,7 @@ import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
 import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
 import { runningEndpoint } from "./local/running.js";
-import { DataDirInUseError, startServer } from "./server.js";
+import { DataDirInUseError, type LocalServer, PlatformConnectError, startServer } from "./server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = join(ROOT, "gatekeeper.example.yaml");
@@ -31,7 +33,11 @@ Commands:
   check [file] [--json <out>]  validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml);
                                --json also writes it as the JSON the deployed functions read
   sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
+                               (--now moves the clock of decisions, never the outbox's leases)
+  outbox list [--all]          deliveries that are stuck (--all: every open one, and those given up)
+  outbox retry [id]            re-drive a delivery now (id as listed: <request>/<name>), or all stuck ones
   discord register [--guild]   register the Discord commands (globally, or per configured guild)
+  doctor                       check the config and credentials against Slack and Discord; exit 1 with what to fix
   block <community> <user>     stop a user from applying
   unblock <community> <user>   allow them again
   release <community> <user>   a member left: free their seat and admit from the waitlist
@@ -49,8 +55,12 @@ export async function main(argv: string[]): Promise<number> {
         return check(rest);
       case "sweep":
         return await sweepOnce(rest);
+      case "outbox":
+        return await outbox(rest);
       case "discord":
         return await discord(rest);
+      case "doctor":
+        return await doctor();
       case "block":
       case "unblock":
         return await block(rest, command === "block");
@@ -74,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof SettingsError ||
       error instanceof JavaMissingError ||
-      error instanceof DataDirInUseError
+      error instanceof DataDirInUseError ||
+      error instanceof PlatformConnectError
     ) {
       process.stderr.write(`${error.message}\n`);
       return 1;
@@ -111,12 +122,12 @@ async function serve(): Promise<number> {
   if (!settings.dynamodbEndpoint)
     process.stdout.write(`Starting the embedded DynamoDB Local (data in ${settings.dataDir})…\n`);
   const server = await startServer({ settings, config });
-  const on = (v: unknown) => (v ? "on" : "off (set its credentials to turn it on)");
+  const { slack: slackLine, discord: discordLine } = transportSummary(server.transports);
   process.stdout.write(
     [
       `Gatekeeper is listening on http://localhost:${new URL(server.url).port}`,
-      `  Slack:       ${on(settings.slack)}${settings.slack ? "  POST /slack/events" : ""}`,
-      `  Discord:     ${on(settings.discord)}${settings.discord ? "  POST /discord/interactions" : ""}`,
+      `  Slack:       ${slackLine}`,
+      `  Discord:     ${discordLine}`,
       `  DynamoDB:    ${server.dynamodbEndpoint} (${server.embeddedDynamoDb ? `embedded, data in ${settings.dataDir}` : "DYNAMODB_ENDPOINT"}), table ${settings.tableName}`,
       `  Communities: ${config.communities.map((c) => `${c.id} (${c.platform})`).join(", ")} from ${relative(process.cwd(), path) || path}`,
       "  Health:      GET /healthz",
@@ -133,6 +144,27 @@ async function serve(): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+const OFF_LINE = "off (set its credentials to turn it on)";
+
+/** "on  POST /slack/events", "on (Socket Mode)", "on (Gateway)", or how to turn it on. */
+export function transportSummary(t: LocalServer["transports"]): { slack: string; discord: string } {
+  const slack =
+    t.slack === "socket-mode"
+      ? "on (Socket Mode)"
+      : t.slack === "http"
+        ? `on  POST ${ENDPOINT_PATHS.slack}`
+        : OFF_LINE;
+  const discord =
+    t.discord === "gateway"
+      ? "on (Gateway)"
+      : t.discord === "gateway+http"
+        ? `on (Gateway; also POST ${ENDPOINT_PATHS.discord})`
+        : t.discord === "http"
+          ? `on  POST ${ENDPOINT_PATHS.discord}`
+          : OFF_LINE;
+  return { slack, discord };
 }
 
 function check(args: string[]): number {
@@ -181,7 +213,12 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () =
     await ensureTable(createDynamoClient({ endpoint, region: settings.region }), settings.tableName);
     const runtime = createRuntime(
       { ...settings, dynamodbEndpoint: endpoint },
-      { config, log: createLogger("warn"), platforms: ALL_PLATFORMS, ...(now ? { now } : {}) },
+      {
+        config,
+        platforms: ALL_PLATFORMS,
+        log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
+        ...(now ? { now } : {}),
+      },
     );
     return await work(runtime);
   } finally {
@@ -203,9 +240,91 @@ async function sweepOnce(args: string[]): Promise<number> {
   process.stdout.write(
     `Swept: ${report.expired} expired, ${report.reminded} reminded, ${report.admitted} admitted from waitlists; ` +
       `outbox: ${report.effects.done} done, ${report.effects.retry} to retry, ${report.effects.failed} failed, ` +
-      `${report.effects.dead} dead; ${report.deadLetters} in the dead-letter index.\n`,
+      `${report.effects.dead} dead; ${report.stuck} stuck; ${report.deadLetters} in the dead-letter index.\n`,
   );
   return 0;
+}
+
+async function doctor(): Promise<number> {
+  const settings = loadSettings();
+  const { config } = configFor(settings);
+  const { runDoctor } = await import("./doctor.js");
+  return runDoctor({
+    settings,
+    config,
+    log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
+async function outbox(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case "list": {
+      const { values } = parseArgs({ args: rest, options: { all: { type: "boolean", default: false } } });
+      return withRuntime(async (runtime) => {
+        const entries = values.all
+          ? await Outbox.allOpenEntries(runtime.core)
+          : await Outbox.stuckEntries(runtime.core);
+        if (entries.length === 0) {
+          process.stdout.write(values.all ? "The outbox is empty.\n" : "Nothing is stuck.\n");
+          return 0;
+        }
+        process.stdout.write(`${entries.map(describeEntry).join("\n")}\n`);
+        return 0;
+      });
+    }
+    case "retry": {
+      const [id] = rest;
+      return withRuntime(async (runtime) => {
+        const { core, performers } = runtime;
+        const keys = id ? [entryKey(id)] : await Outbox.stuckEntries(core);
+        if (keys.length === 0) {
+          process.stdout.write("Nothing is stuck.\n");
+          return 0;
+        }
+        let failed = 0;
+        for (const key of keys) {
+          const result = await Outbox.retryNow(core, performers, key);
+          if (result !== "done") failed++;
+          process.stdout.write(`${key.requestId}/${key.name}: ${RETRY_WORDS[result] ?? result}\n`);
+        }
+        return failed === 0 ? 0 : 1;
+      });
+    }
+    default:
+      throw new UsageError(`Unknown outbox command "${sub ?? ""}".`);
+  }
+}
+
+const RETRY_WORDS: Partial<Record<Outbox.RetryResult, string>> = {
+  done: "done",
+  retry: "failed again; it stays scheduled (see gatekeeper outbox list)",
+  failed: "failed for good (shown on the card)",
+  dead: "failed; given up",
+  skipped: "taken by another delivery",
+  stopped: "performed, not yet settled; the next sweep settles it",
+  deferred: "not started (out of time)",
+  "not-found": "no such delivery",
+  running: "running right now; try again in a minute",
+  settled: "already done",
+};
+
+/** `<request>/<name>` as `outbox list` prints it. */
+function entryKey(id: string): { requestId: string; name: string } {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1)
+    throw new UsageError(`A delivery id looks like <request>/<name>, e.g. r0123abcd/grant; got "${id}".`);
+  return { requestId: id.slice(0, slash), name: id.slice(slash + 1) };
+}
+
+function describeEntry(e: Outbox.EffectItem): string {
+  const failures = `${e.failures} ${e.failures === 1 ? "failure" : "failures"}`;
+  const next = e.status === "retry" ? `, next try ${e.dueAt}` : "";
+  return (
+    `${e.requestId}/${e.name}  ${e.status} (${e.communityId} on ${e.platform}), ${failures}${next}, ` +
+    `since ${e.createdAt}${e.stuckAt ? `, stuck since ${e.stuckAt}` : ""}\n    ${e.lastError ?? "no error recorded"}`
+  );
 }
 
 async function discord(args: string[]): Promise<number> {
@@ -215,7 +334,7 @@ async function discord(args: string[]): Promise<number> {
   const settings = loadSettings();
   if (!settings.discord) {
     throw new SettingsError(
-      "Discord is off: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
+      "Discord is off: set DISCORD_BOT_TOKEN (over the Gateway), or DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN.",
     );
   }
   const { config } = configFor(settings);
@@ -254,7 +373,7 @@ async function release(args: string[]): Promise<number> {
     const { left, admitted } = await Capacity.leave(runtime.core, community, user);
     process.stdout.write(
       left
-        ? `Released ${user}'s seat in ${community.id}; admitted ${admitted.length} from the waitlist.\n`
+        ? `Released ${user}'s seat in ${community.id} (their access is being taken back); admitted ${admitted.length} from the waitlist.\n`
         : `${user} is not a member of ${community.id}; nothing changed.\n`,
     );
     return left ? 0 : 1;

@@ -5,14 +5,15 @@ import { loadConfig } from "../core/config/load.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS, SWEEP_EVERY_MINUTES } from "../core/deployment.js";
 import { createLogger, type Logger } from "../core/log.js";
+import type { Metrics } from "../core/metrics.js";
 import type { Settings } from "../core/settings.js";
 import { createDynamoClient, createStreamsClient } from "../core/store/client.js";
 import { ensureTable } from "../core/store/create-table.js";
-import { sweep } from "../core/sweep.js";
 import { createDiscordHandler } from "../functions/discord.js";
 import { ALL_PLATFORMS } from "../functions/effects.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSlackHandler } from "../functions/slack.js";
+import { createSweeper } from "../functions/sweeper.js";
 import { createWorker } from "../functions/worker.js";
 import { BodyTooLargeError, readBody, toFunctionUrlEvent, writeJson, writeResult } from "./http.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./local/dynamodb-local.js";
@@ -24,7 +25,12 @@ export interface ServerOptions {
   /** The communities; default: read from `settings.configPath`. */
   config?: GatekeeperConfig;
   now?: () => Date;
+  /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
+  outboxNow?: () => Date;
+  /** Default: readable one-line logs on stderr (`LOG_FORMAT=json` for JSON). */
   log?: Logger;
+  /** Default: none (metrics are for CloudWatch); tests pass one that captures the EMF lines. */
+  metrics?: Metrics;
   /** Port to listen on; default `settings.port` (0 picks a free one). */
   port?: number;
   host?: string;
@@ -38,7 +44,14 @@ export interface LocalServer {
   /** Where DynamoDB is: the embedded one's endpoint or `DYNAMODB_ENDPOINT`. */
   dynamodbEndpoint: string;
   embeddedDynamoDb: boolean;
+  /** How each platform reaches the bot: its HTTP route, Socket Mode or the Gateway; absent when off. */
+  transports: { slack?: "http" | "socket-mode"; discord?: "http" | "gateway" | "gateway+http" };
   close(): Promise<void>;
+}
+
+/** Slack's Socket Mode or Discord's Gateway refused to connect (a wrong token, usually). */
+export class PlatformConnectError extends Error {
+  override name = "PlatformConnectError";
 }
 
 /** `npm start` twice on the same data folder: the second would corrupt the first's database. */
@@ -57,7 +70,8 @@ type Handler = (
  * very handlers Lambda runs.
  */
 export async function startServer(opts: ServerOptions): Promise<LocalServer> {
-  const log = opts.log ?? createLogger();
+  const log =
+    opts.log ?? createLogger(opts.settings.logLevel, undefined, opts.settings.logFormat ?? "pretty");
   const cleanup: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const step of cleanup.reverse())
@@ -86,7 +100,9 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       log,
       platforms: ALL_PLATFORMS,
       config: opts.config ?? loadConfig(settings.configPath),
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
     });
 
     const poller = startStreamPoller({
@@ -104,7 +120,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        sweep(runtime.core, runtime.performers)
+        createSweeper(runtime)()
           .catch((error: unknown) => log.error("sweep failed", { error }))
           .finally(() => {
             running = false;
@@ -114,9 +130,28 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       cleanup.push(async () => clearInterval(timer));
     }
 
+    // Each platform over HTTP (a public URL needed), or over an outgoing connection (none needed).
     const routes = new Map<string, Handler>();
-    if (settings.slack) routes.set(ENDPOINT_PATHS.slack, createSlackHandler(runtime));
-    if (settings.discord) routes.set(ENDPOINT_PATHS.discord, createDiscordHandler(runtime));
+    const transports: LocalServer["transports"] = {};
+    const { slack, discord } = settings;
+    if (slack?.appToken) {
+      const { startSlackSocketMode } = await import("../bots/slack/socket-mode.js");
+      const socket = await startSlackSocketMode(runtime.core, slack, log).catch(asConnectError);
+      cleanup.push(() => socket.stop());
+      transports.slack = "socket-mode";
+    } else if (slack) {
+      routes.set(ENDPOINT_PATHS.slack, createSlackHandler(runtime));
+      transports.slack = "http";
+    }
+    if (discord?.gateway) {
+      const { startDiscordGateway } = await import("../bots/discord/gateway.js");
+      const gateway = await startDiscordGateway(runtime.core, discord, log).catch(asConnectError);
+      cleanup.push(() => gateway.stop());
+      transports.discord = discord.publicKey ? "gateway+http" : "gateway";
+    } else if (discord) {
+      transports.discord = "http";
+    }
+    if (discord?.publicKey) routes.set(ENDPOINT_PATHS.discord, createDiscordHandler(runtime));
 
     const server = createServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -126,6 +161,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
           table: settings.tableName,
           slack: settings.slack ? "on" : "off",
           discord: settings.discord ? "on" : "off",
+          transports,
           communities: runtime.core.config.communities.length,
         });
         return;
@@ -166,12 +202,19 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       runtime,
       dynamodbEndpoint: endpoint,
       embeddedDynamoDb: dynamo !== undefined,
+      transports,
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+function asConnectError(error: unknown): never {
+  if (error instanceof Error && (error.name === "SlackConnectError" || error.name === "DiscordConnectError"))
+    throw new PlatformConnectError(error.message);
+  throw error;
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

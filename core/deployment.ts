@@ -80,3 +80,38 @@ export const SWEEP_EVERY_MINUTES = 1;
  */
 export const WORKER_TIMEOUT_SECONDS = 30;
 export const SWEEPER_TIMEOUT_SECONDS = 50;
+
+/**
+ * CloudWatch metrics (EMF, written by core/metrics.ts) and the alarms on them (stacks/alarms.ts).
+ * Every metric has one dimension, `service`: the app and stage (`metricsService`), so two stages
+ * in one account never mix their figures.
+ */
+export const METRICS_NAMESPACE = "Gatekeeper";
+
+export const METRIC = {
+  /** A join request recorded (retried submissions are not counted twice). */
+  requestsSubmitted: "RequestsSubmitted",
+  /** A moderator's approve or deny that won. */
+  decisions: "Decisions",
+  /** A request declined at submission by the rules (`onRuleFailure: deny`) or because the community is full. */
+  autoDeclines: "AutoDeclines",
+  /** Outbox entries performed (card, notice, grant, reminder). */
+  effectsPerformed: "EffectsPerformed",
+  /** Outbox entries that failed and were scheduled again. */
+  effectsRetried: "EffectsRetried",
+  /** Outbox entries that failed for good, with the problem shown on the card. */
+  effectsFailed: "EffectsFailed",
+  /** Outbox entries that gave up and went to the dead-letter index: someone should look. */
+  effectsStuck: "EffectsStuck",
+  /** An interaction, a stream batch or a sweep that failed unexpectedly. */
+  handlerErrors: "HandlerErrors",
+  /** Milliseconds from receiving an interaction to its answer. */
+  answerTime: "AnswerTime",
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** The `service` dimension of a stage's metrics. */
+export function metricsService(app: string, stage: string): string {
+  return `${app}-${stage}`;
+}

@@ -1,32 +1,43 @@
 import type { Community } from "./config/schema.js";
-import type { NoticeKind } from "./effects.js";
-import type { JoinRequest, RequestStatus } from "./model.js";
-import type { Refusal } from "./requests.js";
+import type { EffectSpec, NoticeKind } from "./effects.js";
+import { REASON_MAX } from "./limits.js";
+import type { Actor, JoinRequest, RequestStatus } from "./model.js";
+import type { Platform } from "./platform.js";
+import type { FieldError, Refusal } from "./policy.js";
+import { type Inline, type Line, line, type Text, text } from "./text.js";
 
 /**
- * The bot's words, platform-neutral plain text. Adapters add their markup and escape anything
- * that came from a user; nothing here contains applicant text except where a parameter says so.
+ * Every sentence a person reads, in one place, as platform-neutral `Text` (core/text.ts). Adapters
+ * render it (Slack mrkdwn or plain text, Discord markdown) and escape every plain piece, so text
+ * that came from a person can be passed in as it is.
  */
 
-const date = (iso: string) => iso.slice(0, 10);
-
-export function refusal(community: Community, r: Refusal): string {
-  switch (r.reason) {
-    case "pending":
-      return `You already have a request to join ${community.name} waiting for review. You'll hear back as soon as a moderator decides.`;
-    case "waitlisted":
-      return `You're approved for ${community.name} and on the waitlist; you'll be let in as soon as a seat frees up.`;
-    case "member":
-      return `You're already a member of ${community.name}.`;
-    case "cooldown":
-      return `Your last request to join ${community.name} was declined. You can apply again after ${date(r.until)}.`;
-    case "blocked":
-      return `You can't apply to join ${community.name}.`;
-    case "full":
-      return `${community.name} is full and not taking new requests right now.`;
-  }
+/** How the commands are typed on each platform (the only wording the platform forces). */
+export interface Commands {
+  apply: string;
+  applyTo: string;
+  status: string;
+  withdrawFrom: string;
 }
 
+export const COMMANDS: Record<Platform, Commands> = {
+  slack: {
+    apply: "/apply",
+    applyTo: "/apply <community>",
+    status: "/apply status",
+    withdrawFrom: "/apply withdraw <community>",
+  },
+  discord: {
+    apply: "/apply",
+    applyTo: "/apply community:<id>",
+    status: "/apply-status",
+    withdrawFrom: "/apply-withdraw community:<id>",
+  },
+};
+
+// Request states
+
+/** The applicant's words for a request's state. */
 export const STATUS_LABEL: Record<RequestStatus, string> = {
   pending: "Waiting for review",
   approved: "Approved",
@@ -36,51 +47,327 @@ export const STATUS_LABEL: Record<RequestStatus, string> = {
   expired: "Expired",
 };
 
+/** The moderators' words for a request's state, on the card. */
+export const CARD_STATUS_LABEL: Record<RequestStatus, string> = {
+  pending: "Waiting for review",
+  approved: "Approved",
+  waitlisted: "Approved, waiting for a seat",
+  denied: "Denied",
+  withdrawn: "Withdrawn",
+  expired: "Expired",
+};
+
+// Applying
+
+export function refusal(community: Community, r: Refusal): Text {
+  const name = community.name;
+  switch (r.reason) {
+    case "pending":
+      return text(
+        `You already have a request to join ${name} waiting for review. You'll hear back as soon as a moderator decides.`,
+      );
+    case "waitlisted":
+      return text(
+        `You're approved for ${name} and on the waitlist; you'll be let in as soon as a seat frees up.`,
+      );
+    case "member":
+      return text(`You're already a member of ${name}.`);
+    case "cooldown":
+      return text(
+        `Your last request to join ${name} was declined. You can apply again after `,
+        {
+          at: r.until,
+          style: "date",
+        },
+        ".",
+      );
+    case "blocked":
+      return text(`You can't apply to join ${name}.`);
+    case "full":
+      return text(`${name} is full and not taking new requests right now.`);
+  }
+}
+
+const communityLine = (c: Community): Line =>
+  line("• ", { code: c.id }, ` ${c.name}${c.description ? `: ${c.description}` : ""}`);
+
+export function chooseCommunity(communities: Community[], platform: Platform): Text {
+  return [
+    line("Which community would you like to join? Type ", { code: COMMANDS[platform].applyTo }, ":"),
+    ...communities.map(communityLine),
+  ];
+}
+
+export function unknownCommunity(id: string, communities: Community[]): Text {
+  return communities.length === 0
+    ? text(`There's no community called "${id}" here, and none is set up in this workspace.`)
+    : text(
+        `There's no community called "${id}" here. Try one of: ${communities.map((c) => c.id).join(", ")}.`,
+      );
+}
+
+export const NO_COMMUNITIES = text("No community is set up for this workspace yet.");
+
+export function help(communities: Community[], platform: Platform): Text {
+  const c = COMMANDS[platform];
+  const known =
+    communities.length > 0 ? [line(`Communities here: ${communities.map((x) => x.id).join(", ")}`)] : [];
+  return [
+    line({ bold: "Gatekeeper: ask to join a community" }),
+    line(
+      "• ",
+      { code: c.apply },
+      ": the form of this workspace's community, or the list when there are several",
+    ),
+    line("• ", { code: c.applyTo }, ": the form of that community"),
+    line("• ", { code: c.status }, ": your requests and where they stand"),
+    line("• ", { code: c.withdrawFrom }, ": withdraw a request that is still open"),
+    ...known,
+  ];
+}
+
 /** What the applicant is told right after submitting. */
-export function received(community: Community, request: JoinRequest, position?: number): string {
+export function received(community: Community, request: JoinRequest, position?: number): Text {
+  const name = community.name;
   switch (request.status) {
     case "pending":
-      return `Thanks! Your request to join ${community.name} was received. The moderators will review it and you'll get a message with their decision.`;
+      return text(
+        `Thanks! Your request to join ${name} was received. The moderators will review it and you'll get a message with their decision.`,
+      );
     case "approved":
-      return `Welcome to ${community.name}! Your request was approved; access is on its way.`;
+      return text(`Welcome to ${name}! Your request was approved; access is on its way.`);
     case "waitlisted":
-      return `Your request to join ${community.name} was approved, but it's full right now. You're on the waitlist${position ? ` at position ${position}` : ""}.`;
+      return text(
+        `Your request to join ${name} was approved, but it's full right now. You're on the waitlist${position ? ` at position ${position}` : ""}.`,
+      );
     case "denied":
-      return `Your request to join ${community.name} was declined${request.decision?.reason ? `: ${request.decision.reason}` : "."}`;
+      return text(
+        `Your request to join ${name} was declined${request.decision?.reason ? `: ${request.decision.reason}` : "."}`,
+      );
     default:
-      return `Your request to join ${community.name} is ${STATUS_LABEL[request.status].toLowerCase()}.`;
+      return text(`Your request to join ${name} is ${STATUS_LABEL[request.status].toLowerCase()}.`);
   }
 }
 
-/** The notice's plain text, without the reason (adapters append the escaped reason). */
-export function notice(community: Community, kind: NoticeKind, position?: number): string {
-  switch (kind) {
+/** Field errors, for a platform that cannot show them beside each field (Discord's paged form). */
+export function answersNeedALook(community: Community, errors: FieldError[]): Text {
+  const labels = new Map(community.questions.map((q) => [q.id, q.label]));
+  return [
+    line("Some answers need another look:"),
+    ...errors.map((e) => line(`• ${labels.get(e.field) ?? "Note"}: ${e.message}`)),
+  ];
+}
+
+export function pageSaved(page: number, total: number): Text {
+  return text(
+    `Page ${page} of ${total} saved. Click `,
+    { bold: "Continue" },
+    " for the next questions (your answers are kept for an hour).",
+  );
+}
+
+// Status and withdrawal
+
+export interface StatusEntry {
+  communityName: string;
+  request: JoinRequest;
+  waitlistPosition: number | undefined;
+}
+
+export function status(entries: StatusEntry[], platform: Platform): Text {
+  if (entries.length === 0)
+    return text(
+      "You have no requests to join a community here yet. Type ",
+      { code: COMMANDS[platform].apply },
+      " to start one.",
+    );
+  return [
+    line({ bold: "Your requests" }),
+    ...entries.map(({ communityName, request, waitlistPosition }) => {
+      const position = waitlistPosition ? ` (position ${waitlistPosition})` : "";
+      const reason =
+        request.status === "denied" && request.decision?.reason
+          ? [`. Reason: ${clip(request.decision.reason, 300)}`]
+          : [];
+      return line(
+        "• ",
+        { bold: communityName },
+        `: ${STATUS_LABEL[request.status]}${position} · since `,
+        { at: request.updatedAt, style: "date" },
+        ...reason,
+      );
+    }),
+  ];
+}
+
+export const withdrawn = (community: Community): Text =>
+  text(`Your request to join ${community.name} was withdrawn.`);
+
+export const nothingToWithdraw = (community: Community): Text =>
+  text(`You have no open request to join ${community.name}.`);
+
+export const NOTHING_OPEN = text("You have no open request to join a community here.");
+
+export function chooseWithdrawal(communities: Community[], platform: Platform): Text {
+  return [
+    line(
+      "Which request should I withdraw? Type ",
+      { code: COMMANDS[platform].withdrawFrom },
+      " with one of:",
+    ),
+    ...communities.map(communityLine),
+  ];
+}
+
+// Moderators
+
+export const NOT_A_MODERATOR = text("Only this community's moderators can approve or deny requests.");
+export const REQUEST_GONE = text("This request no longer exists.");
+
+function by(actor: Actor): Inline[] {
+  return actor.kind === "system" ? ["automatically"] : ["by ", { user: actor.id, name: actor.name }];
+}
+
+/** For a click on a request that was decided (or closed) meanwhile. */
+export function alreadyDecided(request: JoinRequest): Text {
+  const d = request.decision;
+  const on: Inline[] = d ? [" ", ...by(d.by), " on ", { at: d.at }] : [];
+  switch (request.status) {
     case "approved":
-      return `Good news: your request to join ${community.name} was approved. Welcome!`;
-    case "admitted":
-      return `A seat opened up: you're now a member of ${community.name}. Welcome!`;
+      return text("This request was already approved", ...on, ".");
     case "waitlisted":
-      return `Your request to join ${community.name} was approved, but the community is full. You're on the waitlist${position ? ` at position ${position}` : ""} and will be let in when a seat frees up.`;
+      return text("This request was already approved", ...on, "; the applicant is on the waitlist.");
     case "denied":
-      return `Your request to join ${community.name} was declined.`;
+      return text("This request was already denied", ...on, ".");
+    case "withdrawn":
+      return text("The applicant withdrew this request.");
     case "expired":
-      return `Your request to join ${community.name} expired before a moderator could review it. You're welcome to apply again.`;
+      return text("This request expired before anyone decided.");
+    case "pending":
+      return text("This request is still waiting for review.");
   }
 }
 
-export function withdrawn(community: Community): string {
-  return `Your request to join ${community.name} was withdrawn.`;
+export function fullForApproval(
+  community: Community,
+  seats: { used: number; capacity: number | undefined },
+): Text {
+  return text(
+    `${community.name} is full (${seats.used} of ${seats.capacity ?? "?"} seats taken) and set to decline new members while full, so nothing changed. Deny the request, or free a seat first.`,
+  );
 }
 
-export function nothingToWithdraw(community: Community): string {
-  return `You have no open request to join ${community.name}.`;
+/** The deny-reason form. */
+export const DENY_FORM = {
+  title: "Deny request",
+  submit: "Deny",
+  reasonLabel: "Reason (sent to the applicant)",
+  reasonHint: "Optional. Pre-filled from the failed rules; edit freely.",
+  intro: (request: JoinRequest, community: Community) =>
+    `Deny ${request.applicant.name}'s request to join ${community.name}? They will be told, with the reason below.`,
+  tooLong: `Please keep the reason under ${REASON_MAX} characters.`,
+};
+
+// Notices and reminders
+
+/** The applicant's notice, with the reason of a decline. */
+export function notice(community: Community, kind: NoticeKind, position?: number, reason?: string): Text {
+  const name = community.name;
+  const main = (() => {
+    switch (kind) {
+      case "approved":
+        return `Good news: your request to join ${name} was approved. Welcome!`;
+      case "admitted":
+        return `A seat opened up: you're now a member of ${name}. Welcome!`;
+      case "waitlisted":
+        return `Your request to join ${name} was approved, but the community is full. You're on the waitlist${position ? ` at position ${position}` : ""} and will be let in when a seat frees up.`;
+      case "denied":
+        return `Your request to join ${name} was declined.`;
+      case "expired":
+        return `Your request to join ${name} expired before a moderator could review it. You're welcome to apply again.`;
+    }
+  })();
+  return kind === "denied" && reason ? [line(main), line({ bold: "Reason:" }, ` ${reason}`)] : text(main);
 }
 
-export function unknownCommunity(id: string, communities: Community[]): string {
-  return communities.length === 0
-    ? `There's no community called "${id}" here, and none is set up in this workspace.`
-    : `There's no community called "${id}" here. Try one of: ${communities.map((c) => c.id).join(", ")}.`;
+/** The reminder under the card: the moderators (mentioned where the platform pings nobody else) and the applicant by name. */
+export function reminder(request: JoinRequest, community: Community): Text {
+  const moderators = community.moderators.users.flatMap((id, i): Inline[] => [
+    ...(i > 0 ? [" "] : []),
+    { user: id },
+  ]);
+  return text(
+    ...moderators,
+    ...(moderators.length > 0 ? [" "] : []),
+    `the request from ${request.applicant.name} to join ${community.name} has been waiting for review since `,
+    { at: request.createdAt, style: "relative" },
+    ". Approve or deny it on the card.",
+  );
 }
 
-export const NO_COMMUNITIES = "No community is set up for this workspace yet.";
-export const NOT_A_MODERATOR = "Only this community's moderators can approve or deny requests.";
+// Errors and stale things
+
+export const DONE = text("Done.");
+export const unknownCommand = (name: string): Text => text(`Unknown command /${name}.`);
+/** Button labels of the paged form. */
+export const FORM_BUTTONS = { next: "Continue", edit: "Edit answers" } as const;
+export const COULD_NOT_READ = text("Sorry, I couldn't read that.");
+export const FORM_GONE = text("This form is out of date: that community is not set up here any more.");
+export const FORM_EXPIRED = text(
+  "This form expired (answers are kept for an hour). Run /apply to start again.",
+);
+export const STALE_BUTTON = text("This button is no longer valid.");
+export const SERVER_ONLY = text("Use this command in the server whose community you want to join.");
+export const FAILED = text("Something went wrong on our side. Please try again in a moment.");
+export const FORM_DID_NOT_OPEN = text("Sorry, the form didn't open just now. Please try again.");
+export const REASON_FORM_DID_NOT_OPEN = text(
+  "Sorry, the reason form didn't open just now. Please click Deny again.",
+);
+
+/** Cuts text to `max` code points, marking the cut. */
+export function clip(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length <= max ? value : `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
+}
+
+// Stuck deliveries (told once to the review channel)
+
+const NOTICE_ACTIVITY: Record<NoticeKind, string> = {
+  approved: "telling the applicant they were approved",
+  admitted: "telling the applicant a seat opened up for them",
+  waitlisted: "telling the applicant they are on the waitlist",
+  denied: "telling the applicant they were declined",
+  expired: "telling the applicant their request expired",
+};
+
+/** What an outbox entry does, as a phrase: "granting access". */
+export function activity(spec: EffectSpec): string {
+  switch (spec.kind) {
+    case "card.post":
+      return "posting the approval card";
+    case "card.update":
+      return "updating the approval card";
+    case "notice":
+      return NOTICE_ACTIVITY[spec.notice];
+    case "grant":
+      return "granting access";
+    case "revoke":
+      return "taking back access";
+    case "remind":
+      return "reminding the moderators";
+    case "stuck":
+      return "telling the moderators about a stuck delivery";
+  }
+}
+
+/** Posted once to the review channel when a delivery keeps failing; `why` is the last error. */
+export function stuck(community: Community, applicant: string, what: string, why: string): Text {
+  return text(
+    `Delivery stuck: Gatekeeper keeps failing at ${what} for ${applicant}'s request to join ` +
+      `${community.name} (last error: ${why}). It keeps retrying, at least hourly; an operator can list it with `,
+    { code: "gatekeeper outbox list" },
+    " and retry it now with ",
+    { code: "gatekeeper outbox retry" },
+    ".",
+  );
+}

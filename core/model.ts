@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { platformSchema } from "./platform.js";
 import { profileSchema } from "./profile.js";
 
 /** The states of a join request. `waitlisted` is approved but waiting for a seat. */
@@ -40,6 +41,8 @@ export const ruleResultSchema = z.object({
   rule: z.string(),
   label: z.string(),
   passed: z.boolean(),
+  /** Absent on requests recorded before unchecked rules were told apart: they were checked. */
+  checked: z.boolean().default(true),
   detail: z.string(),
 });
 
@@ -59,7 +62,7 @@ export type MessageRef = z.infer<typeof messageRefSchema>;
 export const joinRequestSchema = z.object({
   id: z.string(),
   communityId: z.string(),
-  platform: z.enum(["slack", "discord"]),
+  platform: platformSchema,
   workspace: z.string(),
   applicant: z.object({ userId: z.string(), name: z.string() }),
   answers: z.array(z.object({ id: z.string(), label: z.string(), value: z.string() })),
@@ -80,6 +83,8 @@ export const joinRequestSchema = z.object({
     .optional(),
   waitlist: z.object({ ticket: z.number().int(), since: z.string() }).optional(),
   admittedAt: z.string().optional(),
+  /** When the member's seat was given back (left, removed, released); the access is revoked. */
+  leftAt: z.string().optional(),
   closedAt: z.string().optional(),
   card: messageRefSchema.optional(),
   /** Delivery problems moderators should see on the card (e.g. the applicant's DMs are closed). */
@@ -92,6 +97,8 @@ export const applicantStandingSchema = z.object({
   activeRequestId: z.string().optional(),
   cooldownUntil: z.string().optional(),
   memberSince: z.string().optional(),
+  /** The request whose approval made them a member (its grant is the access the seat stands for). */
+  membershipRequestId: z.string().optional(),
   blocked: z.boolean().optional(),
 });
 export type ApplicantStanding = z.infer<typeof applicantStandingSchema>;
@@ -101,6 +108,8 @@ export const communityMetaSchema = z.object({
   waitSeq: z.number().int().default(0),
 });
 export type CommunityMeta = z.infer<typeof communityMetaSchema>;
+
+export const seatCounterSchema = z.object({ used: z.number().int().default(0) });
 
 export const auditEntrySchema = z.object({
   requestId: z.string(),
@@ -114,11 +123,19 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Item keys, in one place. */
+/** Sort-key prefix of the seat counters, which sort after META in the community's partition. */
+export const SEAT_COUNTER_PREFIX = "SEATS#";
+
 export const keys = {
   request: (id: string) => ({ pk: `REQ#${id}`, sk: "REQ" }),
   effect: (requestId: string, name: string) => ({ pk: `REQ#${requestId}`, sk: `EFFECT#${name}` }),
   audit: (requestId: string, at: string, n: string) => ({ pk: `REQ#${requestId}`, sk: `AUDIT#${at}#${n}` }),
   meta: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "META" }),
+  /** One of a community's seat counters (core/capacity.ts), `k` in 0..SEAT_COUNTERS-1. */
+  seatCounter: (communityId: string, k: number) => ({
+    pk: `COMMUNITY#${communityId}`,
+    sk: `${SEAT_COUNTER_PREFIX}${String(k).padStart(2, "0")}`,
+  }),
   applicant: (communityId: string, userId: string) => ({
     pk: `COMMUNITY#${communityId}`,
     sk: `APPLICANT#${userId}`,

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { platformSchema } from "./platform.js";
 
 /**
  * What the bot knows of an applicant's platform profile, in platform-neutral terms.
@@ -6,7 +7,7 @@ import * as z from "zod";
  * platform does not provide stays undefined (and rules on it report "unknown").
  */
 export const profileSchema = z.object({
-  platform: z.enum(["slack", "discord"]),
+  platform: platformSchema,
   userId: z.string(),
   /** Best name to show: display name, real name or username. */
   name: z.string(),

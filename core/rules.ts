@@ -9,6 +9,11 @@ export interface RuleResult {
   /** Short human label, e.g. "Profile photo". */
   label: string;
   passed: boolean;
+  /**
+   * False when the bot could not check the rule (profile unavailable, a field the platform did not
+   * give). An unchecked rule fails, but it is never grounds for an automatic decline.
+   */
+  checked: boolean;
   /** Why it passed or failed, for the card and the decline notice. */
   detail: string;
 }
@@ -30,11 +35,18 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
   const breakdown = scoreProfile(profile, now);
   const results: RuleResult[] = [];
   const unavailable = (rule: RuleName, label: string) =>
-    results.push({ rule, label, passed: false, detail: "could not be checked: the profile was unavailable" });
-  const add = (rule: RuleName, label: string, check: () => [boolean, string]) => {
+    results.push({
+      rule,
+      label,
+      passed: false,
+      checked: false,
+      detail: "could not be checked: the profile was unavailable",
+    });
+  /** `check` answers [passed, detail], or [false, detail, false] when the data to check is missing. */
+  const add = (rule: RuleName, label: string, check: () => [boolean, string, boolean?]) => {
     if (!profile.available) return unavailable(rule, label);
-    const [passed, detail] = check();
-    results.push({ rule, label, passed, detail });
+    const [passed, detail, checked = true] = check();
+    results.push({ rule, label, passed, checked, detail });
   };
 
   if (rules.requireAvatar) {
@@ -58,7 +70,7 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
   if (rules.minAccountAgeDays !== undefined) {
     const min = rules.minAccountAgeDays;
     add("minAccountAgeDays", "Account age", () => {
-      if (!profile.accountCreatedAt) return [false, "account age unknown"];
+      if (!profile.accountCreatedAt) return [false, "account age unknown", false];
       const days = Math.floor((now.getTime() - Date.parse(profile.accountCreatedAt)) / DAY_MS);
       return days >= min
         ? [true, `${days} days old (at least ${min})`]
@@ -69,7 +81,7 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
     const domains = rules.emailDomains;
     add("emailDomains", "Email domain", () => {
       const domain = profile.email?.split("@").pop()?.toLowerCase();
-      if (!domain) return [false, "email not visible"];
+      if (!domain) return [false, "email not visible", false];
       return domains.includes(domain)
         ? [true, `@${domain}`]
         : [false, `@${domain} is not one of ${domains.join(", ")}`];
@@ -102,6 +114,7 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
       rule: "minProfileScore",
       label: "Profile strength",
       passed: profile.available && breakdown.score >= min,
+      checked: profile.available,
       detail: `${breakdown.score}/100 (needs ${min})`,
     });
   }

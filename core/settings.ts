@@ -1,6 +1,7 @@
 import { Resource } from "sst/resource";
 import * as z from "zod";
-import { OFF, SECRET_ENV, type SecretName, TABLE_LINK } from "./deployment.js";
+import { metricsService, OFF, SECRET_ENV, type SecretName, TABLE_LINK } from "./deployment.js";
+import type { LogFormat, LogLevel } from "./log.js";
 import { TABLE } from "./store/table.js";
 
 /**
@@ -10,16 +11,26 @@ import { TABLE } from "./store/table.js";
  * names the contract lists.
  */
 export interface SlackSettings {
-  signingSecret: string;
+  /** Verifies requests to `/slack/events`; absent in Socket Mode without one (no HTTP route then). */
+  signingSecret?: string;
   botToken: string;
   apiUrl: string;
+  /**
+   * An app-level token (`xapp-…`, scope `connections:write`): the local bot connects to Slack in
+   * Socket Mode instead of serving `/slack/events`. Never set on Lambda.
+   */
+  appToken?: string;
 }
 
 export interface DiscordSettings {
-  publicKey: string;
-  applicationId: string;
+  /** Verifies requests to `/discord/interactions`; absent over the Gateway (no HTTP route then). */
+  publicKey?: string;
+  /** Absent over the Gateway: looked up from the token when needed (`GET /applications/@me`). */
+  applicationId?: string;
   botToken: string;
   apiUrl: string;
+  /** The local bot receives interactions over the Gateway (`DISCORD_TRANSPORT=gateway`). Never on Lambda. */
+  gateway?: boolean;
 }
 
 export interface Settings {
@@ -34,6 +45,12 @@ export interface Settings {
   slack: SlackSettings | undefined;
   /** Absent: Discord is off. */
   discord: DiscordSettings | undefined;
+  /** `LOG_FORMAT`; absent: JSON on Lambda, readable lines for `npm start`. */
+  logFormat?: LogFormat;
+  /** `LOG_LEVEL`; absent: info. */
+  logLevel?: LogLevel;
+  /** The `service` dimension of the metrics; absent (not deployed): no metrics are written. */
+  metricsService?: string;
 }
 
 export class SettingsError extends Error {
@@ -68,6 +85,12 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
   SLACK_API_URL: optional.default("https://slack.com/api/"),
+  SLACK_APP_TOKEN: optional.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, "an app-level token, starting with xapp-")
+      .optional(),
+  ),
   DISCORD_PUBLIC_KEY: optional.pipe(
     z
       .string()
@@ -77,6 +100,9 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: optional,
   DISCORD_BOT_TOKEN: optional,
   DISCORD_API_URL: optional.default("https://discord.com/api"),
+  DISCORD_TRANSPORT: optional.pipe(z.enum(["http", "gateway"]).optional()),
+  LOG_FORMAT: optional.pipe(z.enum(["json", "pretty"]).optional()),
+  LOG_LEVEL: optional.pipe(z.enum(["debug", "info", "warn", "error"]).optional()),
 });
 
 type Env = Record<string, string | undefined>;
@@ -90,10 +116,22 @@ export function settingsFromEnv(env: Env): Settings {
     env,
     (variable) => variable,
     (missing) => `set ${missing.join(", ")} too, or unset the others`,
+    "local",
   );
 }
 
-function fromEnv(env: Env, describe: Describe, halfHint: (missing: string[]) => string): Settings {
+/**
+ * `local`: the local bot may also use Slack's Socket Mode and Discord's Gateway. `lambda`: only
+ * the HTTP endpoints exist, so a platform needs its signing secret or public key.
+ */
+type Where = "local" | "lambda";
+
+function fromEnv(
+  env: Env,
+  describe: Describe,
+  halfHint: (missing: string[]) => string,
+  where: Where,
+): Settings {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${describe(i.path.join("."))}: ${i.message}`);
@@ -102,15 +140,8 @@ function fromEnv(env: Env, describe: Describe, halfHint: (missing: string[]) => 
   const e = parsed.data;
   const pair = <K extends string>(platform: string, values: Record<K, string | undefined>) =>
     allOrNone(platform, values, (missing) => halfHint(missing.map(describe)));
-  const slack = pair("Slack", {
-    SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
-    SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
-  });
-  const discord = pair("Discord", {
-    DISCORD_PUBLIC_KEY: e.DISCORD_PUBLIC_KEY,
-    DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID,
-    DISCORD_BOT_TOKEN: e.DISCORD_BOT_TOKEN,
-  });
+  const slack = slackFrom(e, where, pair);
+  const discord = discordFrom(e, where, pair);
   return {
     port: e.PORT,
     configPath: e.GATEKEEPER_CONFIG,
@@ -118,22 +149,77 @@ function fromEnv(env: Env, describe: Describe, halfHint: (missing: string[]) => 
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     region: e.AWS_REGION,
     tableName: e.TABLE_NAME,
-    slack: slack
-      ? {
-          signingSecret: slack.SLACK_SIGNING_SECRET,
-          botToken: slack.SLACK_BOT_TOKEN,
-          apiUrl: e.SLACK_API_URL,
-        }
-      : undefined,
-    discord: discord
-      ? {
-          publicKey: discord.DISCORD_PUBLIC_KEY,
-          applicationId: discord.DISCORD_APPLICATION_ID,
-          botToken: discord.DISCORD_BOT_TOKEN,
-          apiUrl: e.DISCORD_API_URL,
-        }
-      : undefined,
+    slack,
+    discord,
+    ...(e.LOG_FORMAT ? { logFormat: e.LOG_FORMAT } : {}),
+    ...(e.LOG_LEVEL ? { logLevel: e.LOG_LEVEL } : {}),
   };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+type Pair = <K extends string>(
+  platform: string,
+  values: Record<K, string | undefined>,
+) => Record<K, string> | undefined;
+
+/** Slack over HTTP (signing secret and bot token) or, locally, over Socket Mode (app and bot tokens). */
+function slackFrom(e: ParsedEnv, where: Where, pair: Pair): SlackSettings | undefined {
+  const appToken = where === "local" ? e.SLACK_APP_TOKEN : undefined;
+  if (appToken) {
+    const both = pair("Slack", { SLACK_APP_TOKEN: appToken, SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN });
+    if (!both) return undefined;
+    return {
+      botToken: both.SLACK_BOT_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      appToken,
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+    };
+  }
+  const http = pair("Slack", {
+    SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
+    SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
+  });
+  return http
+    ? { signingSecret: http.SLACK_SIGNING_SECRET, botToken: http.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL }
+    : undefined;
+}
+
+/**
+ * Discord over the interactions endpoint (public key, application id, bot token) or, locally,
+ * over the Gateway (a bot token is enough): `DISCORD_TRANSPORT=gateway`, or no public key given.
+ */
+function discordFrom(e: ParsedEnv, where: Where, pair: Pair): DiscordSettings | undefined {
+  const anySet = [e.DISCORD_PUBLIC_KEY, e.DISCORD_APPLICATION_ID, e.DISCORD_BOT_TOKEN].some(
+    (v) => v !== undefined,
+  );
+  const gateway =
+    where === "local" &&
+    (e.DISCORD_TRANSPORT === "gateway" ||
+      (e.DISCORD_TRANSPORT === undefined && anySet && !e.DISCORD_PUBLIC_KEY));
+  if (gateway) {
+    const token = pair("Discord", { DISCORD_BOT_TOKEN: e.DISCORD_BOT_TOKEN, DISCORD_TRANSPORT: "gateway" });
+    if (!token) return undefined;
+    return {
+      botToken: token.DISCORD_BOT_TOKEN,
+      apiUrl: e.DISCORD_API_URL,
+      gateway: true,
+      ...(e.DISCORD_APPLICATION_ID ? { applicationId: e.DISCORD_APPLICATION_ID } : {}),
+      ...(e.DISCORD_PUBLIC_KEY ? { publicKey: e.DISCORD_PUBLIC_KEY } : {}),
+    };
+  }
+  const http = pair("Discord", {
+    DISCORD_PUBLIC_KEY: e.DISCORD_PUBLIC_KEY,
+    DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID,
+    DISCORD_BOT_TOKEN: e.DISCORD_BOT_TOKEN,
+  });
+  return http
+    ? {
+        publicKey: http.DISCORD_PUBLIC_KEY,
+        applicationId: http.DISCORD_APPLICATION_ID,
+        botToken: http.DISCORD_BOT_TOKEN,
+        apiUrl: e.DISCORD_API_URL,
+      }
+    : undefined;
 }
 
 /** All of a platform's credentials, or none of them; some but not all is an error worth stopping for. */
@@ -153,6 +239,7 @@ function allOrNone<K extends string>(
 export type Links = Record<string, unknown>;
 
 const tableLink = z.object({ name: z.string().min(1) });
+const appLink = z.object({ name: z.string().min(1), stage: z.string().min(1) });
 const secretLink = z.object({ value: z.string() });
 
 const VARIABLE_OF_LINK: Record<string, string> = { TABLE_NAME: `link ${TABLE_LINK}` };
@@ -171,13 +258,16 @@ export function settingsFromLinks(links: Links, env: Env): Settings {
     const { value } = readLink(links, secret, secretLink);
     linked[variable] = value.trim() === OFF ? undefined : value;
   }
-  return fromEnv(
+  const app = readLink(links, "App", appLink);
+  const settings = fromEnv(
     { ...env, ...linked },
     (variable) => VARIABLE_OF_LINK[variable] ?? variable,
     (missing) =>
       `set ${missing.join(", ")} too (npx sst secret set <Name> <value>), ` +
       `or remove the others (npx sst secret remove <Name>) to turn it off, then deploy again`,
+    "lambda",
   );
+  return { ...settings, metricsService: metricsService(app.name, app.stage) };
 }
 
 function readLink<T>(links: Links, name: string, schema: z.ZodType<T>): T {

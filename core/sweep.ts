@@ -12,10 +12,12 @@ export interface SweepReport {
   reminded: number;
   admitted: number;
   effects: Record<Outbox.RunResult, number>;
+  /** Entries still retrying after `STUCK_AFTER` failures (`gatekeeper outbox list`). */
+  stuck: number;
   deadLetters: Outbox.EffectItem[];
 }
 
-export interface SweepScope {
+export interface SweepOptions extends Outbox.RunOptions {
   /** Only this platform's communities and outbox entries (each deployed sweeper runs one platform). */
   platform?: Platform | undefined;
 }
@@ -28,18 +30,22 @@ export interface SweepScope {
 export async function sweep(
   core: Core,
   performers: Outbox.Performers,
-  scope: SweepScope = {},
+  opts: SweepOptions = {},
 ): Promise<SweepReport> {
   const now = core.now();
-  const communities = core.config.communities.filter((c) => !scope.platform || c.platform === scope.platform);
+  const communities = core.config.communities.filter((c) => !opts.platform || c.platform === opts.platform);
   const report: SweepReport = {
     expired: 0,
     reminded: 0,
     admitted: 0,
-    effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
+    effects: Outbox.emptyCounts(),
+    stuck: 0,
     deadLetters: [],
   };
-  const soonest = Math.min(...communities.map((c) => c.remindAfterHours * HOUR_MS), 24 * HOUR_MS);
+  // The youngest age at which any community reminds or expires a request: younger ones are not read.
+  const soonest = Math.min(
+    ...communities.map((c) => Math.min(c.remindAfterHours * HOUR_MS, c.pendingExpiryDays * 24 * HOUR_MS)),
+  );
   const before = new Date(now.getTime() - soonest).toISOString();
   for await (const request of Requests.pendingOldestFirst(core, before)) {
     const community = Communities.find(core, request.communityId);
@@ -54,13 +60,15 @@ export async function sweep(
   for (const community of communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
-  report.effects = await Outbox.redriveDue(core, performers, 200, scope.platform);
+  report.effects = await Outbox.redriveDue(core, performers, opts);
+  report.stuck = (await Outbox.stuckEntries(core)).length;
   report.deadLetters = await Outbox.deadLetters(core);
   core.log.info("sweep done", {
     expired: report.expired,
     reminded: report.reminded,
     admitted: report.admitted,
     effects: report.effects,
+    stuck: report.stuck,
     deadLetters: report.deadLetters.length,
   });
   return report;

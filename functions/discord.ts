@@ -1,25 +1,23 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { failureAnswer, handleInteraction } from "../bots/discord/handlers.js";
-import { type Interaction, interactionSchema } from "../bots/discord/interaction.js";
+import { answerInteraction } from "../bots/discord/answer.js";
 import { discordPublicKey, verifyDiscordRequest } from "../bots/discord/verify.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 
 /**
  * The Discord interactions endpoint (a Lambda Function URL; locally `POST /discord/interactions`).
- * Thin: verify the Ed25519 signature (401 on any failure), parse the body with zod, hand it to
- * `bots/discord/handlers.ts`, return its answer as JSON. Handlers only read and write the table;
+ * Thin: verify the Ed25519 signature (401 on any failure), parse the JSON, hand it to
+ * `answerInteraction` (the same one the Gateway uses), return its answer. Handlers only read and write the table;
  * Discord API calls happen later in the outbox worker, so every answer is quick.
  */
 export function createDiscordHandler(runtime: Runtime) {
   const settings = runtime.settings.discord;
-  const key = settings ? discordPublicKey(settings.publicKey) : undefined;
+  const key = settings?.publicKey ? discordPublicKey(settings.publicKey) : undefined;
   const { core } = runtime;
 
   return async (
     event: APIGatewayProxyEventV2,
     _context?: unknown,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const started = performance.now();
     if (!key) return json(404, { error: "Discord is not configured" });
 
     const body = event.isBase64Encoded
@@ -32,34 +30,18 @@ export function createDiscordHandler(runtime: Runtime) {
       core.now(),
     );
     if (!verified.ok) {
-      core.log.warn("discord request rejected", { reason: verified.reason });
+      core.log.warn("discord request rejected", { platform: "discord", why: verified.reason });
       return json(401, { error: "invalid request signature" });
     }
 
-    let interaction: Interaction;
+    let raw: unknown;
     try {
-      const parsed = interactionSchema.safeParse(JSON.parse(body.toString("utf8")));
-      if (!parsed.success) {
-        core.log.warn("discord interaction not understood", { issues: parsed.error.issues.slice(0, 3) });
-        return json(400, { error: "unsupported interaction" });
-      }
-      interaction = parsed.data;
+      raw = JSON.parse(body.toString("utf8"));
     } catch {
       return json(400, { error: "body is not JSON" });
     }
-
-    let answer: unknown;
-    try {
-      answer = await handleInteraction(core, interaction);
-    } catch (error) {
-      core.log.error("discord interaction failed", { interactionType: interaction.type, error });
-      answer = failureAnswer(interaction);
-    }
-    core.log.info("discord interaction answered", {
-      interactionType: interaction.type,
-      ms: Math.round(performance.now() - started),
-    });
-    return json(200, answer);
+    const answer = await answerInteraction(core, raw);
+    return answer ? json(200, answer) : json(400, { error: "unsupported interaction" });
   };
 }
 

@@ -1,8 +1,10 @@
+import * as z from "zod";
 import { readCompiledConfig } from "../core/config/compiled.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import type { Core } from "../core/context.js";
 import type { PlatformEffects } from "../core/effects.js";
-import { createLogger, type Logger } from "../core/log.js";
+import { createLogger, type Logger, withLogContext } from "../core/log.js";
+import { createMetrics, type Metrics, noMetrics } from "../core/metrics.js";
 import type { Performers } from "../core/outbox.js";
 import { type DiscordSettings, loadSettings, type Settings, type SlackSettings } from "../core/settings.js";
 import { createDynamoClient, createStore } from "../core/store/client.js";
@@ -23,6 +25,8 @@ export interface Runtime {
   core: Core;
   /** Side-effect performers of the platforms that are configured. */
   performers: Performers;
+  /** The same metrics as `core.metrics`; flushed at the end of each Lambda invocation. */
+  metrics: Metrics;
 }
 
 /** Builds a platform's side effects; called on the first effect of that platform, not at start-up. */
@@ -37,13 +41,20 @@ export interface RuntimeOptions {
   /** The communities; default: the compiled (JSON) file at `settings.configPath`, as deployed. */
   config?: GatekeeperConfig;
   log?: Logger;
+  /** Default: EMF on stdout when deployed (settings.metricsService), none otherwise. */
+  metrics?: Metrics;
   now?: () => Date;
+  /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
+  outboxNow?: () => Date;
   /** The platforms whose effects this process performs (when configured); default none. */
   platforms?: PlatformModules;
 }
 
 export function createRuntime(settings: Settings, options: RuntimeOptions = {}): Runtime {
-  const log = options.log ?? createLogger();
+  const log = options.log ?? createLogger(settings.logLevel, undefined, settings.logFormat);
+  const metrics =
+    options.metrics ??
+    (settings.metricsService ? createMetrics({ service: settings.metricsService }) : noMetrics);
   const config = options.config ?? readCompiledConfig(settings.configPath);
   const client = createDynamoClient({ endpoint: settings.dynamodbEndpoint, region: settings.region });
   const core: Core = {
@@ -51,6 +62,8 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     config,
     now: options.now ?? (() => new Date()),
     log,
+    metrics,
+    ...(options.outboxNow ? { outboxNow: options.outboxNow } : {}),
   };
   const performers: Performers = {};
   const { slack, discord } = settings;
@@ -63,7 +76,7 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     const build = platforms.discord;
     performers.discord = lazyEffects(() => build(discord, log));
   }
-  return { settings, core, performers };
+  return { settings, core, performers, metrics };
 }
 
 /** A platform's effects, built on first use: a worker that only ever sees Slack entries never builds Discord's. */
@@ -77,11 +90,13 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     return loaded;
   };
   return {
-    postCard: async (state) => (await get()).postCard(state),
-    updateCard: async (state, card) => (await get()).updateCard(state, card),
-    notify: async (state, notice) => (await get()).notify(state, notice),
-    grant: async (state) => (await get()).grant(state),
-    remind: async (state) => (await get()).remind(state),
+    postCard: async (state, ctx) => (await get()).postCard(state, ctx),
+    updateCard: async (state, card, ctx) => (await get()).updateCard(state, card, ctx),
+    notify: async (state, notice, ctx) => (await get()).notify(state, notice, ctx),
+    grant: async (state, ctx) => (await get()).grant(state, ctx),
+    revoke: async (state, ctx) => (await get()).revoke(state, ctx),
+    remind: async (state, ctx) => (await get()).remind(state, ctx),
+    alert: async (state, text, ctx) => (await get()).alert(state, text, ctx),
   };
 }
 
@@ -93,17 +108,43 @@ export function defaultRuntime(platforms: PlatformModules = {}): Runtime {
   return shared;
 }
 
+const lambdaContext = z.object({ awsRequestId: z.string() });
+
 /**
  * A Lambda handler that builds its real handler on first use: nothing is read or connected at
- * import time, and a warm container reuses what the first call built.
+ * import time, and a warm container reuses what the first call built. Every line logged during
+ * an invocation carries its Lambda request id, and the metrics it recorded are written (EMF) when
+ * it ends.
  */
 export function lazyHandler<E, R>(
   build: (runtime: Runtime) => (event: E, context: unknown) => Promise<R>,
   platforms: PlatformModules = {},
 ): (event: E, context: unknown) => Promise<R> {
   let built: ((event: E, context: unknown) => Promise<R>) | undefined;
-  return (event, context) => {
-    built ??= build(defaultRuntime(platforms));
-    return built(event, context);
+  return async (event, context) => {
+    const runtime = defaultRuntime(platforms);
+    built ??= build(runtime);
+    const handler = built;
+    const invocation = lambdaContext.safeParse(context);
+    try {
+      return await withLogContext(
+        invocation.success ? { awsRequestId: invocation.data.awsRequestId } : {},
+        () => handler(event, context),
+      );
+    } finally {
+      runtime.metrics.flush();
+    }
   };
+}
+
+/** Time left in this invocation: Lambda's own count when there is one, else the deployed limit. */
+export function remainingMs(context: unknown, fallbackSeconds: number): number {
+  if (typeof context === "object" && context !== null && "getRemainingTimeInMillis" in context) {
+    const remaining = context.getRemainingTimeInMillis;
+    if (typeof remaining === "function") {
+      const ms: unknown = remaining.call(context);
+      if (typeof ms === "number" && Number.isFinite(ms)) return ms;
+    }
+  }
+  return fallbackSeconds * 1000;
 }

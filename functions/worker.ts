@@ -1,21 +1,29 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { METRIC, WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
 import * as Outbox from "../core/outbox.js";
-import type { Runtime } from "./runtime.js";
+import { type Runtime, remainingMs } from "./runtime.js";
+
+/** Kept between the last write and the function's time limit (Lambda's clock and ours differ a little). */
+const SAFETY_MS = 2_000;
 
 /**
  * The outbox worker: a DynamoDB stream handler, deployed once per platform
  * (functions/slack-worker.ts, functions/discord-worker.ts: the stream filter sends each its
- * platform's entries, and each bundles only its platform's client). Each new outbox entry is
- * performed once (claimed with a lease); entries of one request run in order, different requests
- * in parallel.
+ * platform's entries, and each bundles only its platform's client). Each new outbox entry is performed once
+ * (claimed with a lease); entries of one request run in order, different requests in parallel.
  * A record whose processing threw (e.g. DynamoDB unavailable) is reported in
  * `batchItemFailures` so Lambda retries it; effect failures are settled in the table instead
- * (retry later or dead-letter), so a poison effect never blocks the stream.
+ * (retried later, or shown as stuck), so a poison effect never blocks the stream.
+ *
+ * The invocation has a deadline (the function's time limit): an entry starts only if one call
+ * and its writes fit before it; the ones that do not are left due in the table for the sweeper,
+ * so Lambda never kills the worker mid-call.
  */
 export function createWorker(runtime: Runtime) {
-  return async (event: DynamoDBStreamEvent, _context?: unknown): Promise<DynamoDBBatchResponse> => {
+  return async (event: DynamoDBStreamEvent, context?: unknown): Promise<DynamoDBBatchResponse> => {
+    const deadline = Date.now() + remainingMs(context, WORKER_TIMEOUT_SECONDS) - SAFETY_MS;
     const byRequest = new Map<string, { record: DynamoDBRecord; effect: Outbox.EffectItem }[]>();
     for (const record of event.Records) {
       if (record.eventName !== "INSERT" || !record.dynamodb?.NewImage) continue;
@@ -30,13 +38,14 @@ export function createWorker(runtime: Runtime) {
       [...byRequest.values()].map(async (queue) => {
         for (const [i, { effect }] of queue.entries()) {
           try {
-            await Outbox.run(runtime.core, runtime.performers, effect);
+            await Outbox.run(runtime.core, runtime.performers, effect, { deadline });
           } catch (error) {
             runtime.core.log.error("outbox entry not processed", {
               effect: effect.name,
               requestId: effect.requestId,
               error,
             });
+            runtime.core.metrics?.count(METRIC.handlerErrors);
             // This record and the rest of its request's queue go back to Lambda, in order.
             for (const later of queue.slice(i)) {
               const id = later.record.dynamodb?.SequenceNumber;

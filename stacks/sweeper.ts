@@ -16,7 +16,7 @@ export function createSweeper(storage: Storage, secrets: Secrets) {
     SWEEP_EVERY_MINUTES === 1 ? "rate(1 minute)" : (`rate(${SWEEP_EVERY_MINUTES} minutes)` as const);
   return PLATFORMS.map((platform) => {
     const name = platform === "slack" ? "Slack" : "Discord";
-    return new sst.aws.CronV2(`${name}Sweeper`, {
+    const cron = new sst.aws.CronV2(`${name}Sweeper`, {
       schedule,
       function: {
         ...functionDefaults(storage, secrets),
@@ -29,5 +29,6 @@ export function createSweeper(storage: Storage, secrets: Secrets) {
       // A failed run is not retried: the next one starts within a minute anyway.
       retries: 0,
     });
+    return { name: `${name}Sweeper`, cron };
   });
 }

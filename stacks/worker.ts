@@ -8,8 +8,8 @@ import type { Storage } from "./storage.js";
  * functions/<platform>-worker.ts, which performs each entry once (cards, notices, grants) after
  * the interaction was answered. One worker per platform, each with a filter on the entry's
  * `platform`: SST bundles a function into one file, dynamic imports included, so a single
- * worker would carry both platforms' clients into every cold start. Two subscriptions are two readers of each stream shard, which is DynamoDB's
- * recommended maximum: a third consumer of this stream would need a fan-out instead.
+ * worker would carry both platforms' clients into every cold start. Two subscriptions are two
+ * readers of each stream shard, which is DynamoDB's recommended maximum: a third consumer of this stream would need a fan-out instead.
  *
  * A poison record cannot block the stream: the handler reports only the records it could not
  * process (`ReportBatchItemFailures`), a failing batch is split in two until the culprit is
@@ -22,9 +22,9 @@ export function createWorker(storage: Storage, secrets: Secrets) {
   const failures = new sst.aws.Queue("WorkerFailures", {
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
   });
-  for (const platform of PLATFORMS) {
+  const subscribers = PLATFORMS.map((platform) => {
     const name = platform === "slack" ? "Slack" : "Discord";
-    storage.subscribe(
+    const subscriber = storage.subscribe(
       `${name}Worker`,
       {
         ...functionDefaults(storage, secrets),
@@ -58,6 +58,7 @@ export function createWorker(storage: Storage, secrets: Secrets) {
         },
       },
     );
-  }
-  return { failures };
+    return { name: `${name}Worker`, subscriber };
+  });
+  return { failures, subscribers };
 }

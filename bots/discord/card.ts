@@ -1,16 +1,19 @@
 import { ActionRowBuilder, ButtonBuilder, EmbedBuilder } from "@discordjs/builders";
 import { type APIEmbed, ButtonStyle, type RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
+import { cardModel } from "../../core/card.js";
 import type { EffectState, NoticeKind } from "../../core/effects.js";
 import * as Messages from "../../core/messages.js";
-import type { Actor, JoinRequest, RequestStatus } from "../../core/model.js";
+import type { RequestStatus } from "../../core/model.js";
+import { line, plainText, type Text } from "../../core/text.js";
 import { customIds } from "./custom-ids.js";
 import { escapeLine, escapeText, NO_MENTIONS, timestampTag, truncate } from "./escape.js";
+import { toMarkdown } from "./render.js";
 
 /**
  * The approval card, the applicant's notices and the moderators' reminder, as Discord message
- * bodies. Pure: everything comes from the recorded state, so the worker can re-render the card
- * at any time (decision, waitlist, delivery issues). Applicant and moderator text is escaped;
- * the bot's own mentions are of ids Discord gave it, and `allowed_mentions` stops any ping.
+ * bodies: a pure layout of the core's card model and words. Applicant and moderator text is
+ * escaped; the bot's own mentions are of ids Discord gave it, and `allowed_mentions` stops any
+ * ping except the reminder's moderators.
  */
 
 /** Discord's limits. */
@@ -43,52 +46,6 @@ const ICONS: Record<RequestStatus, string> = {
   expired: "⌛",
 };
 
-function actor(a: Actor): string {
-  return a.kind === "system" ? "Gatekeeper (automatically)" : `<@${a.id}>`;
-}
-
-/** The status line (and reason) moderators see at the top of the card. */
-export function statusLines(request: JoinRequest, waitlistPosition: number | undefined): string[] {
-  const label = `${ICONS[request.status]} **${Messages.STATUS_LABEL[request.status]}**`;
-  const d = request.decision;
-  const lines: string[] = [];
-  switch (request.status) {
-    case "pending":
-      lines.push(label);
-      break;
-    case "approved":
-    case "denied":
-    case "waitlisted":
-      lines.push(d ? `${label} by ${actor(d.by)}, ${timestampTag(d.at)}` : label);
-      if (request.status === "waitlisted" && waitlistPosition)
-        lines.push(`Waitlist position: **${waitlistPosition}**`);
-      if (request.status === "approved" && request.admittedAt && d && request.admittedAt !== d.at) {
-        lines.push(`Admitted from the waitlist ${timestampTag(request.admittedAt)}`);
-      }
-      if (d?.reason) lines.push(`**Reason:** ${escapeText(d.reason)}`);
-      break;
-    case "withdrawn":
-      lines.push(`${label} by the applicant${request.closedAt ? `, ${timestampTag(request.closedAt)}` : ""}`);
-      break;
-    case "expired":
-      lines.push(
-        `${label} without a decision${request.closedAt ? `, ${timestampTag(request.closedAt)}` : ""}`,
-      );
-      break;
-  }
-  return lines;
-}
-
-function seatsLine(state: EffectState): string {
-  const { used, capacity } = state.seats;
-  if (capacity === undefined) return `**Seats:** ${used} taken (no limit)`;
-  const full =
-    used >= capacity
-      ? ` · full (${state.community.whenFull === "waitlist" ? "approvals join the waitlist" : "new requests are declined"})`
-      : "";
-  return `**Seats:** ${used}/${capacity}${full}`;
-}
-
 function embedLength(embed: APIEmbed): number {
   let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0);
   for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
@@ -113,46 +70,47 @@ export function allocate(lengths: number[], budget: number, cap: number): number
 }
 
 export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBody {
-  const { request, community } = state;
+  const card = cardModel(state);
   const description = [
-    `**Applicant:** <@${request.applicant.userId}> · ${escapeLine(request.applicant.name)}`,
-    ...statusLines(request, state.waitlistPosition),
-    seatsLine(state),
-    `**Submitted:** ${timestampTag(request.createdAt)}`,
+    `**Applicant:** <@${card.applicant.userId}> · ${escapeLine(card.applicant.name)}`,
+    `${ICONS[card.status]} ${toMarkdown([card.headline])}`,
+    ...(card.reason ? [toMarkdown([line({ bold: "Reason:" }, ` ${card.reason}`)])] : []),
+    ...(card.seats ? [escapeText(card.seats)] : []),
+    `**Submitted:** ${timestampTag(card.submittedAt)}`,
+    ...(card.profile.length > 0 ? [`**Profile:** ${escapeText(card.profile.join(" · "))}`] : []),
   ].join("\n");
 
-  const { evaluation } = request;
-  const scoreLines = evaluation.breakdown.items.map(
+  const scoreLines = card.score.items.map(
     (item) => `• ${escapeLine(item.label)}: ${item.points}/${item.max} (${escapeLine(item.detail)})`,
   );
   const ruleLines =
-    evaluation.rules.length === 0
+    card.rules.items.length === 0
       ? ["No rules configured."]
-      : evaluation.rules.map(
-          (r) => `${r.passed ? "✅" : "❌"} ${escapeLine(r.label)}: ${escapeLine(r.detail)}`,
+      : card.rules.items.map(
+          (r) =>
+            `${r.passed ? "✅" : r.checked ? "❌" : "❔"} ${escapeLine(r.label)}: ${escapeLine(r.detail)}`,
         );
 
   const summary = new EmbedBuilder()
-    .setTitle(truncate(`Join request · ${escapeLine(community.name)}`, LIMITS.title))
-    .setColor(COLORS[request.status])
+    .setTitle(truncate(escapeLine(card.title), LIMITS.title))
+    .setColor(COLORS[card.status])
     .setDescription(truncate(description, LIMITS.description))
     .addFields(
       {
-        name: `Profile strength: ${evaluation.score}/100`,
+        name: `Profile strength: ${card.score.total}/100`,
         value: truncate(scoreLines.join("\n") || "—", LIMITS.fieldValue),
       },
       {
-        name: evaluation.passed ? "Rules: all passed" : "Rules: some failed",
+        name: plainText([card.rules.heading]),
         value: truncate(ruleLines.join("\n"), LIMITS.fieldValue),
       },
     )
-    .setFooter({ text: `Request ${request.id} · ${community.id}` })
-    .setTimestamp(new Date(request.createdAt));
-  const issues = request.issues ?? [];
-  if (issues.length > 0) {
+    .setFooter({ text: `Request ${card.requestId} · ${card.communityId}` })
+    .setTimestamp(new Date(card.submittedAt));
+  if (card.issues.length > 0) {
     summary.addFields({
       name: "⚠️ Needs attention",
-      value: truncate(issues.map((i) => `• ${escapeText(i)}`).join("\n"), LIMITS.fieldValue),
+      value: truncate(card.issues.map((i) => `• ${escapeText(i)}`).join("\n"), LIMITS.fieldValue),
     });
   }
   const summaryJson = summary.toJSON();
@@ -161,11 +119,11 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
   // Cut before escaping too: a field shows at most 1024 characters, and escaping long text costs time.
   const fieldText = (value: string) => escapeText(truncate(value, LIMITS.fieldValue));
   const entries = [
-    ...request.answers.map((a) => ({
+    ...card.answers.map((a) => ({
       name: truncate(escapeLine(a.label), LIMITS.fieldName),
       value: a.value ? fieldText(a.value) : "*(no answer)*",
     })),
-    ...(request.note ? [{ name: "Personal note", value: fieldText(request.note) }] : []),
+    ...(card.note ? [{ name: "Personal note", value: fieldText(card.note) }] : []),
   ];
   const fixed = embedLength(summaryJson) + "Answers".length + entries.reduce((n, e) => n + e.name.length, 0);
   const shares = allocate(
@@ -178,7 +136,7 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
     embeds.push(
       new EmbedBuilder()
         .setTitle("Answers")
-        .setColor(COLORS[request.status])
+        .setColor(COLORS[card.status])
         .addFields(
           entries.map((e, i) => ({ name: e.name, value: truncate(e.value, Math.max(2, shares[i] ?? 2)) })),
         )
@@ -187,16 +145,16 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
   }
 
   const components =
-    request.status === "pending"
+    card.actions.approve || card.actions.deny
       ? [
           new ActionRowBuilder<ButtonBuilder>()
             .addComponents(
               new ButtonBuilder()
-                .setCustomId(customIds.approve(request.id))
+                .setCustomId(customIds.approve(card.requestId))
                 .setLabel("Approve")
                 .setStyle(ButtonStyle.Success),
               new ButtonBuilder()
-                .setCustomId(customIds.deny(request.id))
+                .setCustomId(customIds.deny(card.requestId))
                 .setLabel("Deny")
                 .setStyle(ButtonStyle.Danger),
             )
@@ -209,21 +167,22 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
 
 /** The DM telling the applicant what happened (with the reason, when declined). */
 export function renderNotice(state: EffectState, kind: NoticeKind): RESTPostAPIChannelMessageJSONBody {
-  const text = escapeText(Messages.notice(state.community, kind, state.waitlistPosition));
   const reason = kind === "denied" ? state.request.decision?.reason : undefined;
-  const content = reason ? `${text}\n**Reason:** ${escapeText(reason)}` : text;
-  return { content: truncate(content, LIMITS.content), allowed_mentions: NO_MENTIONS };
+  const text = Messages.notice(state.community, kind, state.waitlistPosition, reason);
+  return { content: toMarkdown(text, LIMITS.content), allowed_mentions: NO_MENTIONS };
 }
 
-/** The reminder posted in the review channel as a reply to the card. */
+/** The core's words to the review channel (a stuck delivery). */
+export function renderAlert(text: Text): RESTPostAPIChannelMessageJSONBody {
+  return { content: `⚠️ ${toMarkdown(text, LIMITS.content - 3)}`, allowed_mentions: NO_MENTIONS };
+}
+
+/** The reminder posted in the review channel as a reply to the card; it pings the listed moderators only. */
 export function renderReminder(state: EffectState): RESTPostAPIChannelMessageJSONBody {
   const { request, community } = state;
-  const content =
-    `⏰ Reminder: ${escapeLine(request.applicant.name)}'s request to join ${escapeLine(community.name)} ` +
-    `has been waiting for review since ${timestampTag(request.createdAt, "R")}. Approve or deny it on the card.`;
   return {
-    content: truncate(content, LIMITS.content),
-    allowed_mentions: { parse: [], replied_user: false },
+    content: `⏰ ${toMarkdown(Messages.reminder(request, community), LIMITS.content - 2)}`,
+    allowed_mentions: { parse: [], users: community.moderators.users.slice(0, 100), replied_user: false },
     ...(request.card
       ? {
           message_reference: {

@@ -72,6 +72,30 @@ export const interactionSchema = z.discriminatedUnion("type", [
 ]);
 
 export type Interaction = z.infer<typeof interactionSchema>;
+
+export type ParsedInteraction =
+  | { ok: true; interaction: Interaction }
+  | { ok: false; why: "not JSON" | "not an interaction"; issues?: string[] };
+
+/**
+ * A signed request body as an interaction the bot handles, or why not (never a throw). The
+ * issues name paths only: the values are the user's.
+ */
+export function parseInteraction(body: string): ParsedInteraction {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, why: "not JSON" };
+  }
+  const parsed = interactionSchema.safeParse(json);
+  if (parsed.success) return { ok: true, interaction: parsed.data };
+  return {
+    ok: false,
+    why: "not an interaction",
+    issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(root)"}: ${i.code}`),
+  };
+}
 export type CommandInteraction = Extract<Interaction, { type: InteractionType.ApplicationCommand }>;
 export type AutocompleteInteraction = Extract<
   Interaction,

@@ -1,6 +1,7 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from "@discordjs/rest";
-import { RESTJSONErrorCodes } from "discord-api-types/v10";
-import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
+import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
+import * as z from "zod";
+import { CALL_TIMEOUT_MS, PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 import type { DiscordSettings } from "../../core/settings.js";
 
 /**
@@ -26,7 +27,10 @@ export interface CallContext {
 
 /** Used when Discord sends a 429 without a usable Retry-After. */
 const DEFAULT_RETRY_AFTER_MS = 1_000;
-const REQUEST_TIMEOUT_MS = 10_000;
+/** A hung call ends here; the outbox starts a call only with this much time left. */
+const REQUEST_TIMEOUT_MS = CALL_TIMEOUT_MS;
+/** Network errors raised before the request left: nothing can have happened. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
 export function createDiscordRest(settings: Pick<DiscordSettings, "apiUrl" | "botToken">): REST {
   return new REST({
@@ -37,6 +41,27 @@ export function createDiscordRest(settings: Pick<DiscordSettings, "apiUrl" | "bo
     offset: 0,
     timeout: REQUEST_TIMEOUT_MS,
   }).setToken(settings.botToken);
+}
+
+/**
+ * The client of the Gateway connection (gateway.ts): `GET /gateway/bot` with the bot token, and
+ * the interaction callbacks (no auth). Unlike the outbox's client it may retry and wait out a
+ * rate limit itself: nobody else would retry a callback or a reconnect.
+ */
+export function createGatewayRest(settings: Pick<DiscordSettings, "apiUrl" | "botToken">): REST {
+  return new REST({
+    version: "10",
+    api: settings.apiUrl.replace(/\/+$/, ""),
+    retries: 2,
+    timeout: 2_500,
+  }).setToken(settings.botToken);
+}
+
+const applicationSchema = z.object({ id: z.string() });
+
+/** The id of the application the bot token belongs to (`GET /applications/@me`). */
+export async function tokenApplicationId(rest: REST): Promise<string> {
+  return applicationSchema.parse(await rest.get(Routes.currentApplication())).id;
 }
 
 export function createDiscordApi(settings: Pick<DiscordSettings, "apiUrl" | "botToken">): DiscordApi {
@@ -71,7 +96,11 @@ const PERMANENT_CODES: Partial<Record<number, string>> = {
   [RESTJSONErrorCodes.UnknownGuild]: "The bot is not in the server",
 };
 
-/** Classifies a failed REST call for the outbox. */
+/**
+ * Classifies a failed REST call for the outbox. A call that may have been performed without the
+ * bot hearing so (a timeout, a dropped connection, a 5xx) is an `unknown-outcome`: the outbox
+ * sends it again with the same nonce, which Discord de-duplicates.
+ */
 export function toEffectError(
   error: unknown,
   context: CallContext,
@@ -82,17 +111,32 @@ export function toEffectError(
     return new RetryableEffectError(
       `Discord rate limit while ${what} (route ${error.route}, retry after ${wait} ms)`,
       wait,
+      "rate-limited",
     );
   }
   if (error instanceof HTTPError) {
-    return new RetryableEffectError(`Discord answered ${error.status} while ${what}`);
+    return new RetryableEffectError(
+      `Discord answered ${error.status} while ${what}`,
+      undefined,
+      "unknown-outcome",
+    );
   }
   if (error instanceof DiscordAPIError) {
     const code = typeof error.code === "number" ? error.code : undefined;
     if (error.status === 401)
       return new RetryableEffectError(`Discord rejected the bot token (401) while ${what}`);
-    if (error.status === 429 || error.status >= 500) {
-      return new RetryableEffectError(`Discord answered ${error.status} while ${what}`);
+    if (error.status === 429)
+      return new RetryableEffectError(
+        `Discord answered 429 while ${what}`,
+        DEFAULT_RETRY_AFTER_MS,
+        "rate-limited",
+      );
+    if (error.status >= 500) {
+      return new RetryableEffectError(
+        `Discord answered ${error.status} while ${what}`,
+        undefined,
+        "unknown-outcome",
+      );
     }
     const issue =
       (code !== undefined ? (context.issues?.[code] ?? PERMANENT_CODES[code]) : undefined) ?? undefined;
@@ -101,9 +145,23 @@ export function toEffectError(
       issue ?? `Discord refused ${what} (error ${code ?? error.status}: ${firstLine(error.message)})`,
     );
   }
-  // Network failures (refused, reset, timed out) and anything unexpected: try again later.
+  // Network failures (refused, reset, timed out) and anything unexpected: try again later. Only
+  // a request that never left (refused, unknown host) certainly did nothing.
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new RetryableEffectError(`Discord call failed while ${what}: ${message}`);
+  return new RetryableEffectError(
+    `Discord call failed while ${what}: ${message}`,
+    undefined,
+    notSent(error) ? "failed" : "unknown-outcome",
+  );
+}
+
+function notSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function firstLine(text: string): string {

@@ -1,39 +1,51 @@
+import type { App } from "@slack/bolt";
 import type { Core } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";
-import { type BoltParts, createBoltApp, createProfileClient } from "./client.js";
-import { ACTION, CALLBACK } from "./ids.js";
+import { type BoltParts, createBoltApp, createSocketModeApp, type SocketModeParts } from "./client.js";
+import { ACTION, APPLY_COMMAND, CALLBACK } from "./ids.js";
 import { approveAction } from "./listeners/actions/approve.js";
 import { denyAction } from "./listeners/actions/deny.js";
 import { applyCommand } from "./listeners/commands/apply.js";
+import { interactionContext, listenerFailed } from "./listeners/context.js";
 import type { ListenerDeps } from "./listeners/deps.js";
 import { memberLeft } from "./listeners/events/member-left.js";
 import { applySubmit } from "./listeners/views/apply-submit.js";
 import { denySubmit } from "./listeners/views/deny-submit.js";
+import { createProfileClient } from "./web-client.js";
 
-export const APPLY_COMMAND = "/apply";
+export { APPLY_COMMAND };
 
 /**
- * The Slack app: one Bolt app, one URL for commands, interactivity and events. Every listener
- * does the minimum before Bolt answers (open a modal, record a request or a decision); cards,
- * notices and invites are outbox work (`effects.ts`).
+ * Every listener, registered once for whichever receiver the app has (Lambda's HTTP receiver or
+ * Socket Mode). Every listener does the minimum before Bolt answers (open a modal, record a
+ * request or a decision); cards, notices and invites are outbox work (`effects.ts`).
  */
-export function createSlackApp(core: Core, settings: SlackSettings, log: Logger): BoltParts {
-  const parts = createBoltApp(settings, log);
-  const { app } = parts;
-  const deps: ListenerDeps = { core, log, profiles: createProfileClient(settings, log) };
-
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.use(interactionContext(deps));
   app.command(APPLY_COMMAND, applyCommand(deps));
   app.view(CALLBACK.apply, applySubmit(deps));
   app.view(CALLBACK.denyReason, denySubmit(deps));
   app.action(ACTION.approve, approveAction(deps));
   app.action(ACTION.deny, denyAction(deps));
   app.event("member_left_channel", memberLeft(deps));
+  app.error(listenerFailed(deps));
+}
 
-  // Logged here, then rethrown: Slack gets a 500 (and, for events, retries).
-  app.error(async (error) => {
-    log.error("slack listener failed", { error: error.original ?? error, code: error.code });
-    throw error;
-  });
+function listenerDeps(core: Core, settings: SlackSettings, log: Logger): ListenerDeps {
+  return { core, log, profiles: createProfileClient(settings, log) };
+}
+
+/** The Slack app behind `/slack/events` (Lambda, and the local server without an app token). */
+export function createSlackApp(core: Core, settings: SlackSettings, log: Logger): BoltParts {
+  const parts = createBoltApp(settings, log);
+  registerListeners(parts.app, listenerDeps(core, settings, log));
+  return parts;
+}
+
+/** The same app over Socket Mode (the local bot with `SLACK_APP_TOKEN`); `app.start()` connects. */
+export function createSlackSocketApp(core: Core, settings: SlackSettings, log: Logger): SocketModeParts {
+  const parts = createSocketModeApp(settings, log);
+  registerListeners(parts.app, listenerDeps(core, settings, log));
   return parts;
 }

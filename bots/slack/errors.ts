@@ -8,15 +8,12 @@ import { PermanentEffectError, RetryableEffectError } from "../../core/effects.j
  */
 
 /** Slack `error` codes that say "try again later". */
-const TRANSIENT = new Set([
-  "ratelimited",
-  "rate_limited",
-  "internal_error",
-  "fatal_error",
-  "service_unavailable",
-  "request_timeout",
-  "team_added_to_org",
-]);
+const TRANSIENT = new Set(["team_added_to_org"]);
+/** …and those that also say "part of it may have happened" (Slack's docs on `fatal_error`). */
+const MAYBE_DONE = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
+const RATE_LIMITED = new Set(["ratelimited", "rate_limited"]);
+/** Network errors raised before the request left: nothing can have happened. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_INVALID_URL"]);
 
 /** What the bot was doing, for the moderator-readable issue. */
 export type Attempt =
@@ -24,7 +21,8 @@ export type Attempt =
   | { kind: "card.update"; channel: string }
   | { kind: "notice" }
   | { kind: "grant"; channel: string }
-  | { kind: "remind"; channel: string };
+  | { kind: "remind"; channel: string }
+  | { kind: "alert"; channel: string };
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -37,7 +35,11 @@ function isCoded(error: unknown): error is Error & { code: string } {
   return error instanceof Error && typeof (error as { code?: unknown }).code === "string";
 }
 
-/** Classifies a failed Web API call; errors that are not Slack's are returned unchanged. */
+/**
+ * Classifies a failed Web API call; errors that are not Slack's are returned unchanged. A call
+ * that may have been performed without the bot hearing so (a timeout, a dropped connection, a
+ * 5xx, Slack's `fatal_error`) is an `unknown-outcome`: the outbox looks for it before re-sending.
+ */
 export function toEffectError(error: unknown, attempt: Attempt): unknown {
   if (!isCoded(error)) return error;
   switch (error.code) {
@@ -45,16 +47,36 @@ export function toEffectError(error: unknown, attempt: Attempt): unknown {
       const seconds = (error as { retryAfter?: unknown }).retryAfter;
       const ms =
         typeof seconds === "number" && Number.isFinite(seconds) ? Math.max(0, seconds) * 1000 : undefined;
-      return new RetryableEffectError(`Slack rate limit (retry after ${seconds ?? "?"} s)`, ms);
+      return new RetryableEffectError(
+        `Slack rate limit (retry after ${seconds ?? "?"} s)`,
+        ms,
+        "rate-limited",
+      );
     }
     case ErrorCode.HTTPError: {
       const status = (error as { statusCode?: unknown }).statusCode;
-      return new RetryableEffectError(`Slack answered HTTP ${String(status)}`);
+      const maybeDone = typeof status !== "number" || status >= 500;
+      return new RetryableEffectError(
+        `Slack answered HTTP ${String(status)}`,
+        undefined,
+        maybeDone ? "unknown-outcome" : "failed",
+      );
     }
-    case ErrorCode.RequestError:
-      return new RetryableEffectError(`Slack request failed: ${error.message}`);
+    case ErrorCode.RequestError: {
+      const original = (error as { original?: { code?: unknown } }).original;
+      const sent = !(typeof original?.code === "string" && NOT_SENT.has(original.code));
+      return new RetryableEffectError(
+        `Slack request failed: ${error.message}`,
+        undefined,
+        sent ? "unknown-outcome" : "failed",
+      );
+    }
     case ErrorCode.PlatformError: {
       const code = slackErrorCode(error) ?? "unknown_error";
+      if (RATE_LIMITED.has(code))
+        return new RetryableEffectError(`Slack error ${code}`, undefined, "rate-limited");
+      if (MAYBE_DONE.has(code))
+        return new RetryableEffectError(`Slack error ${code}`, undefined, "unknown-outcome");
       if (TRANSIENT.has(code)) return new RetryableEffectError(`Slack error ${code}`);
       return new PermanentEffectError(`Slack error ${code}`, issueFor(code, attempt, error));
     }
@@ -115,6 +137,8 @@ function describe(attempt: Attempt): string {
       return `Could not add the applicant to channel ${attempt.channel}`;
     case "remind":
       return "Could not post the reminder";
+    case "alert":
+      return "Could not post a notice to the review channel";
   }
 }
 

@@ -1,10 +1,13 @@
+import { stripInvisible } from "../../core/text.js";
+
 /**
  * Text that reaches Slack. Anything a user typed (answers, notes, names, profile fields, a
- * moderator's deny reason) is either sent in a `plain_text` object, which Slack never parses,
- * or through `mrkdwn()` below before it lands in a `mrkdwn` object or a message's `text`.
+ * moderator's deny reason) is either sent in a `plain_text` object, which Slack never parses
+ * (through `plainText()`, which drops bidi controls and invisible characters), or through
+ * `mrkdwn()` below before it lands in a `mrkdwn` object or a message's `text`.
  */
 
-const ZWSP = "\u200B";
+export const ZWSP = "\u200B";
 
 /** Slack's three control characters (its only escaping): no `<!channel>`, `<@U…>`, `<#C…>` or `<url|label>`. */
 export function escapeControl(text: string): string {
@@ -12,15 +15,27 @@ export function escapeControl(text: string): string {
 }
 
 /**
- * Untrusted text for a `mrkdwn` field: escaped, and with its formatting characters fenced by
- * zero-width spaces so `*bold*`, `_italic_`, `~strike~`, `` `code` ``, a leading `>` quote and
- * `@channel`-style words render as typed instead of looking like the bot's own formatting.
+ * Untrusted text for a `mrkdwn` field: bidi controls and invisible characters removed (see
+ * `core/text.ts`), escaped, and with its markup fenced by zero-width spaces so `*bold*`,
+ * `_italic_`, `~strike~`, `` `code` ``, a leading `>` quote, `@channel`-style words and emoji
+ * shortcodes (`:white_check_mark:`, `:x:`, the card's rule markers) render as typed instead of
+ * looking like the bot's own. The zero-width spaces are inserted after the applicant's own
+ * invisible characters are gone, so the only ones left are the bot's.
  */
 export function mrkdwn(text: string): string {
-  return escapeControl(text)
-    .replace(/[*_~`]/g, (c) => `${ZWSP}${c}${ZWSP}`)
-    .replace(/@/g, `@${ZWSP}`)
-    .replace(/^(\s*)&gt;/gm, `$1${ZWSP}&gt;`);
+  return (
+    escapeControl(stripInvisible(text))
+      .replace(/:(?=[\w+'-]+:)/g, `:${ZWSP}`)
+      .replace(/[*_~`]/g, (c) => `${ZWSP}${c}${ZWSP}`)
+      .replace(/@/g, `@${ZWSP}`)
+      // Any `>` after a line break or a space, not `^\s*&gt;`: that one is quadratic on many newlines.
+      .replace(/(^|\s)&gt;/g, `$1${ZWSP}&gt;`)
+  );
+}
+
+/** Untrusted text for a `plain_text` object (never parsed): only the invisible characters go. */
+export function plainText(text: string): string {
+  return stripInvisible(text);
 }
 
 /** Slack user ids the bot is willing to turn into a mention. */

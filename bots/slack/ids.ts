@@ -4,6 +4,9 @@ import * as z from "zod";
  * Identifiers the bot puts into Slack surfaces and reads back: callback ids, action ids, block
  * ids and the `private_metadata` of its modals. Whatever comes back is validated with these.
  */
+/** The one slash command. */
+export const APPLY_COMMAND = "/apply";
+
 export const CALLBACK = {
   /** The application form. */
   apply: "gk_apply",

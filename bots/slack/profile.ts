@@ -1,7 +1,11 @@
 import * as z from "zod";
 import type { Logger } from "../../core/log.js";
 import type { Profile } from "../../core/profile.js";
+import { type Deadline, within } from "./deadline.js";
 import type { WebClient } from "./web-client.js";
+
+/** What a form submission keeps of its answer budget for recording the request after the lookup. */
+export const RECORD_RESERVE_MS = 800;
 
 /**
  * The applicant's Slack profile, from `users.info` (`users:read`; the email needs
@@ -70,10 +74,11 @@ export async function lookupProfile(
   userId: string,
   fallbackName: string,
   log: Logger,
+  deadline: Deadline,
 ): Promise<Profile> {
   const started = Date.now();
   try {
-    const answer = await client.users.info({ user: userId });
+    const answer = await within(deadline, client.users.info({ user: userId }), RECORD_RESERVE_MS);
     return profileFromUsersInfo(userId, fallbackName, answer);
   } catch (error) {
     log.warn("slack users.info failed; recording the request without a profile", {

@@ -12,8 +12,14 @@ import { createDynamoClient } from "../../core/store/client.js";
  * process, for `npm start` and the tests.
  *
  * Java runs under a tiny Node watchdog whose stdin is a pipe from this process: when this
- * process dies, however it dies (SIGKILL included), the pipe closes and the watchdog kills Java.
+ * process dies, however it dies (SIGKILL included), the pipe closes and the watchdog stops Java.
  * So no DynamoDB Local outlives the program that started it.
+ *
+ * The watchdog (and Java under it) runs in a process group and session of its own (`detached`),
+ * so what kills this process's whole group at once (`kill -9 -PGID`, a terminal closing, a
+ * process manager stopping the job) never reaches Java directly. Java is always stopped by the
+ * watchdog, with SIGTERM, which lets DynamoDB Local finish its last commit: killed with SIGKILL,
+ * it loses the last acknowledged transaction (test/cli/server.test.ts shows it).
  */
 
 export interface DynamoDbLocalOptions {
@@ -133,6 +139,8 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   const watchdog = spawn(process.execPath, ["-e", WATCHDOG, "--", javaCommand, ...javaArgs], {
     stdio: ["pipe", "pipe", "pipe", "pipe"],
     env,
+    // Its own process group (and session): a signal to our group does not reach Java (see above).
+    detached: true,
   });
 
   const output: string[] = [];

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { platformSchema } from "../platform.js";
 
 /**
  * The `gatekeeper.yaml` schema: the single source of the config's types, its validation,
@@ -89,7 +90,7 @@ export const communitySchema = z
       .max(500)
       .default("")
       .describe("One or two sentences shown in lists and on the form."),
-    platform: z.enum(["slack", "discord"]).describe("Where the community lives."),
+    platform: platformSchema.describe("Where the community lives."),
     workspace: z.string().min(1).describe("Slack team id (T…) or Discord guild id."),
     reviewChannel: z.string().min(1).describe("Channel id where approval cards are posted."),
     moderators: z
@@ -242,4 +243,4 @@ export type GatekeeperConfig = z.infer<typeof configSchema>;
 export type Community = z.infer<typeof communitySchema>;
 export type Question = z.infer<typeof questionSchema>;
 export type Rules = z.infer<typeof rulesSchema>;
-export type Platform = Community["platform"];
+export type { Platform } from "../platform.js";

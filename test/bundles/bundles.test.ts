@@ -119,6 +119,8 @@ interface Invocation {
   importMs: number;
   arity: number;
   results: { result: unknown; ms: number }[];
+  /** Lines the function wrote to stdout before the result: its EMF metrics. */
+  stdout: string[];
 }
 
 /** Loads one bundle in a fresh `node` and calls its handler with each event in turn. */
@@ -174,7 +176,11 @@ async function invoke(name: Name, events: unknown[]): Promise<Invocation> {
   });
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`${name} bundle exited ${code}:\n${stderr}`);
-  const out = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Invocation;
+  const lines = stdout.trim().split("\n");
+  const out = {
+    ...(JSON.parse(lines.at(-1) ?? "") as Omit<Invocation, "stdout">),
+    stdout: lines.slice(0, -1),
+  };
   measured[name] ??= { bytes: pkg.bytes };
   if (measured[name].importMs === undefined) {
     measured[name] = { bytes: pkg.bytes, importMs: out.importMs, firstCallMs: out.results[0]?.ms };
@@ -294,6 +300,15 @@ describe("each function, bundled like SST, in a fresh process", () => {
     expect(out.results[1]?.result).toMatchObject({ statusCode: 200 });
     const answer = out.results[1]?.result as { body?: string } | undefined;
     expect(JSON.parse(answer?.body ?? "null")).toEqual({ type: 1 });
+    // The answered PING's time went out as an EMF metric of this stage at the end of the invocation.
+    const emf = out.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(emf).toEqual([
+      expect.objectContaining({
+        service: "gatekeeper-test",
+        AnswerTime: expect.any(Number),
+        _aws: expect.anything(),
+      }),
+    ]);
   });
 
   it.each(["slack-worker", "discord-worker"] as const)(
@@ -340,7 +355,8 @@ describe("each function, bundled like SST, in a fresh process", () => {
         expired: 0,
         reminded: 0,
         admitted: 0,
-        effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0 },
+        effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
+        stuck: 0,
         deadLetters: 0,
       });
     },

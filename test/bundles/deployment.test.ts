@@ -10,7 +10,7 @@ import {
 } from "../../core/deployment.js";
 import { keys } from "../../core/model.js";
 import { LEASE_MS } from "../../core/outbox.js";
-import { STREAM_GRACE_MS } from "../../core/outbox-items.js";
+import { STREAM_GRACE_MS } from "../../core/store/items.js";
 
 /**
  * The deployment's constants (core/deployment.ts, used by stacks/) against the core they must

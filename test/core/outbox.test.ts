@@ -4,13 +4,14 @@ import type { Core } from "../../core/context.js";
 import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 import { keys } from "../../core/model.js";
 import * as Outbox from "../../core/outbox.js";
-import { STREAM_GRACE_MS } from "../../core/outbox-items.js";
 import * as Requests from "../../core/requests.js";
+import { STREAM_GRACE_MS } from "../../core/store/items.js";
 import { sweep } from "../../core/sweep.js";
 import {
   communityOf,
   configOf,
   createTestCore,
+  decideAs,
   discordCommunity,
   slackCommunity,
   slackProfile,
@@ -87,37 +88,93 @@ describe("the outbox", () => {
     expect(await status(core, request.id, "card.post")).toMatchObject({ status: "done", attempts: 2 });
   });
 
-  it("dead-letters an entry after its attempts run out and shows the problem on the card", async () => {
+  it("keeps retrying a failing entry with capped backoff, and marks it stuck once, with one notice", async () => {
     const { clock, core, fake, submit, performers } = await setup();
     const request = await submit();
     await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
-    const failing = Array.from({ length: 3 * Outbox.MAX_ATTEMPTS }, () => new Error("socket hang up"));
-    fake.failNext("grant", ...failing);
+    await decideAs(core, MOD, { requestId: request.id, outcome: "approve" });
+    // An outcome the platform never told (a Retry-After beyond the inline waits: one failure a delivery).
+    const hangUp = () => new RetryableEffectError("socket hang up", 5_000, "unknown-outcome");
+    fake.failNext("grant", ...Array.from({ length: 11 }, hangUp));
     let result = await Outbox.run(core, performers, { requestId: request.id, name: "grant" });
-    for (let i = 0; i < Outbox.MAX_ATTEMPTS && result !== "dead"; i++) {
-      clock.advance(2 * 3_600_000);
+    const waits: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const entry = await status(core, request.id, "grant");
+      waits.push((Date.parse(entry?.dueAt ?? "") - clock.now().getTime()) / 1000);
+      clock.advance(Outbox.MAX_BACKOFF_MS);
       result = await Outbox.run(core, performers, { requestId: request.id, name: "grant" });
     }
-    expect(result).toBe("dead");
+    expect(result).toBe("retry");
+    // It may have been performed: the retry comes within a minute (while Discord's nonce holds).
+    expect(waits.slice(0, 3)).toEqual([30, 60, 60]);
     expect(await status(core, request.id, "grant")).toMatchObject({
-      status: "dead",
-      attempts: Outbox.MAX_ATTEMPTS,
+      status: "retry",
+      attempts: 10,
+      failures: 10,
     });
-    expect((await Outbox.deadLetters(core)).map((e) => e.name)).toEqual(["grant"]);
-    expect((await Requests.get(core, request.id))?.issues).toEqual([
-      `Granting access failed after ${Outbox.MAX_ATTEMPTS} attempts`,
+    expect(await Outbox.deadLetters(core)).toEqual([]);
+    expect((await Outbox.stuckEntries(core)).map((e) => e.name)).toEqual(["grant"]);
+    // The applicant holds the seat: the grant never gives up, however old.
+    clock.advance(2 * Outbox.GIVE_UP_AFTER_MS);
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "grant" })).toBe("retry");
+    // Moderators are told once: one notice entry, naming what is stuck and why.
+    const notices = (await Outbox.entriesOf(core, request.id)).filter((e) => e.spec.kind === "stuck");
+    expect(notices.map((e) => [e.name, e.spec])).toEqual([
+      ["stuck#grant", { kind: "stuck", effect: "grant", why: "socket hang up" }],
     ]);
-    expect(await status(core, request.id, "card.update#issue#grant")).toMatchObject({ status: "pending" });
-    // A dead entry is never run again.
-    expect(await Outbox.run(core, performers, { requestId: request.id, name: "grant" })).toBe("skipped");
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "stuck#grant" })).toBe("done");
+    const [alert] = fake.calls.filter((c) => c.kind === "alert");
+    expect(alert?.text).toMatch(
+      /^Delivery stuck: Gatekeeper keeps failing at granting access for U1's request to join Makers \(last error: socket hang up\)/,
+    );
+  });
+
+  it("gives up only on a closed request's entries, once they are a week old", async () => {
+    const { clock, core, fake, submit, performers } = await setup();
+    const request = await submit();
+    await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "deny", reason: "no" });
+    fake.failNext(
+      "notify",
+      // (a Retry-After beyond the inline waits: each delivery fails once, without sleeping here)
+      ...Array.from({ length: 1000 }, () => new RetryableEffectError("Slack answered HTTP 400", 5_000)),
+    );
+    const run = () => Outbox.run(core, performers, { requestId: request.id, name: "notice.denied" });
+    expect(await run()).toBe("retry");
+    clock.advance(Outbox.GIVE_UP_AFTER_MS - 4 * 3_600_000);
+    expect(await run()).toBe("retry");
+    const entry = await status(core, request.id, "notice.denied");
+    expect(Date.parse(entry?.dueAt ?? "") - clock.now().getTime()).toBeLessThanOrEqual(Outbox.MAX_BACKOFF_MS);
+    clock.advance(5 * 3_600_000);
+    expect(await run()).toBe("dead");
+    expect((await Outbox.deadLetters(core)).map((e) => e.name)).toEqual(["notice.denied"]);
+    // A dead entry is never run again, unless re-driven by hand.
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "notice.denied" })).toBe(
+      "skipped",
+    );
+  });
+
+  it("never counts a rate limit as a failure", async () => {
+    const { clock, core, fake, submit, performers } = await setup();
+    const request = await submit();
+    fake.failNext(
+      "postCard",
+      ...Array.from({ length: 30 }, () => new RetryableEffectError("429", 600_000, "rate-limited")),
+    );
+    for (let i = 0; i < 30; i++) {
+      expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("retry");
+      clock.advance(600_000);
+    }
+    expect(await status(core, request.id, "card.post")).toMatchObject({ status: "retry", failures: 0 });
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("done");
+    expect(await Outbox.stuckEntries(core)).toEqual([]);
   });
 
   it("records a permanent failure (DMs closed) on the request without retrying", async () => {
     const { core, fake, submit, performers } = await setup();
     const request = await submit();
     await Outbox.run(core, performers, { requestId: request.id, name: "card.post" });
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "deny", reason: "no" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "deny", reason: "no" });
     fake.failNext(
       "notify",
       new PermanentEffectError("403 50007", "Could not DM the applicant: their DMs are closed"),
@@ -135,20 +192,42 @@ describe("the outbox", () => {
     expect(fake.calls.at(-1)).toMatchObject({ kind: "updateCard", status: "denied" });
   });
 
-  it("dead-letters a card that cannot be posted (moderators could not see the problem)", async () => {
+  it("marks a card that cannot be posted stuck at once, and keeps retrying it while the request is open", async () => {
     const { core, fake, submit, performers } = await setup();
     const request = await submit();
-    fake.failNext("postCard", new PermanentEffectError("channel_not_found", "The review channel is gone"));
-    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("failed");
-    expect((await Outbox.deadLetters(core)).map((e) => [e.name, e.lastError])).toEqual([
-      ["card.post", "PermanentEffectError: channel_not_found"],
-    ]);
+    fake.failNext(
+      "postCard",
+      new PermanentEffectError("not_in_channel", "The bot is not in the review channel"),
+    );
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("retry");
+    expect(await status(core, request.id, "card.post")).toMatchObject({
+      status: "retry",
+      failures: Outbox.STUCK_AFTER,
+      lastError: "PermanentEffectError: not_in_channel",
+    });
+    expect(await status(core, request.id, "stuck#card.post")).toMatchObject({
+      status: "pending",
+      spec: { kind: "stuck", effect: "card.post", why: "The bot is not in the review channel" },
+    });
+    // Fixed (the bot was invited): a re-drive by hand posts it now.
+    expect(await Outbox.retryNow(core, performers, { requestId: request.id, name: "card.post" })).toBe(
+      "done",
+    );
+    expect(fake.count("postCard")).toBe(1);
+    // The notice about it is no longer needed.
+    expect(await Outbox.run(core, performers, { requestId: request.id, name: "stuck#card.post" })).toBe(
+      "done",
+    );
+    expect(await status(core, request.id, "stuck#card.post")).toMatchObject({
+      skipped: "the stuck delivery succeeded since",
+    });
+    expect(fake.count("alert")).toBe(0);
   });
 
   it("waits for the card before updating it", async () => {
     const { core, fake, submit, performers } = await setup();
     const request = await submit();
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "approve" });
     const pending = Outbox.run(core, performers, { requestId: request.id, name: "card.update#approved" });
     expect(await pending).toBe("retry");
     expect(fake.count("updateCard")).toBe(0);
@@ -176,6 +255,8 @@ describe("the outbox", () => {
     clock.advance(Outbox.LEASE_MS + 5_000);
     expect((await Outbox.redriveDue(core, performers)).done).toBe(1);
     expect(fake.count("postCard")).toBe(1);
+    // The dead worker may have posted it: the adapter is told to look first.
+    expect(fake.contexts[0]?.ctx.unknownSince).toEqual(expect.any(String));
   });
 
   it("keeps entries for a platform that is not configured until it is", async () => {
@@ -222,7 +303,7 @@ describe("the sweep", () => {
   it("admits from the waitlist when capacity grows", async () => {
     const { core, submit, performers } = await setup({ capacity: 0 });
     const request = await submit();
-    await Requests.decide(core, { requestId: request.id, moderator: MOD, outcome: "approve" });
+    await decideAs(core, MOD, { requestId: request.id, outcome: "approve" });
     expect((await Requests.get(core, request.id))?.status).toBe("waitlisted");
     const grown = { ...core, config: configOf(slackCommunity({ capacity: 1 })) };
     expect(await sweep(grown, performers)).toMatchObject({ admitted: 1 });
@@ -251,11 +332,7 @@ describe("the sweep", () => {
         });
         if (outcome.kind !== "recorded") throw new Error(outcome.kind);
         const moderator = community.platform === "slack" ? "U0MOD1" : "100000000000000003";
-        await Requests.decide(core, {
-          requestId: outcome.request.id,
-          moderator: { kind: "user", id: moderator },
-          outcome: "approve",
-        });
+        await decideAs(core, { id: moderator }, { requestId: outcome.request.id, outcome: "approve" });
         return outcome.request;
       }),
     );

@@ -103,7 +103,7 @@ describe("Discord under pressure", () => {
     expect(refused).toHaveLength(19);
     for (const r of refused) {
       expect(r.json.data?.flags).toBe(64);
-      expect(r.json.data?.content).toMatch(/^This request is already decided: approved by <@\d+>\.$/);
+      expect(r.json.data?.content).toMatch(/^This request was already approved by <@\d+> on <t:\d+:f>\.$/);
     }
 
     await settled(request.id, 4);

@@ -3,6 +3,8 @@ import type { Community, GatekeeperConfig } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
 import { silentLogger } from "../../core/log.js";
 import type { Profile } from "../../core/profile.js";
+import * as Requests from "../../core/requests.js";
+import { type DecideOutcome, decide } from "../../core/usecases/decide.js";
 import { createTestStore, type TestStore } from "./dynamo.js";
 
 /** A mutable clock for tests that move time. */
@@ -19,13 +21,13 @@ export function testClock(start = "2026-06-01T12:00:00.000Z") {
   };
 }
 
-/** A Core on a fresh table of the shared DynamoDB Local. */
+/** A Core on a fresh table of the shared DynamoDB Local; its clock drives the outbox's leases and retries too. */
 export async function createTestCore(
   config: GatekeeperConfig,
   now: () => Date = () => new Date(),
 ): Promise<Core & { store: TestStore }> {
   const store = await createTestStore();
-  return { store, config, now, log: silentLogger };
+  return { store, config, now, outboxNow: now, log: silentLogger };
 }
 
 /** One Slack community with sensible test values; override any field. */
@@ -83,4 +85,28 @@ export function slackProfile(userId: string, overrides: Partial<Profile> = {}): 
     isGuest: false,
     ...overrides,
   };
+}
+
+/**
+ * A moderator's decision through the decide use case, from the request's own platform and
+ * workspace (so the test states only who decides).
+ */
+export async function decideAs(
+  core: Core,
+  moderator: { kind?: "user"; id: string; name?: string | undefined },
+  input: { requestId: string; outcome: "approve" | "deny"; reason?: string | undefined },
+  roles: readonly string[] = [],
+): Promise<DecideOutcome> {
+  const request = await Requests.get(core, input.requestId);
+  return decide(
+    core,
+    {
+      platform: request?.platform ?? "slack",
+      workspace: request?.workspace ?? "",
+      userId: moderator.id,
+      name: moderator.name,
+      roles,
+    },
+    input,
+  );
 }

@@ -39,7 +39,11 @@ export interface DiscordHarness {
 
 export async function startDiscordHarness(
   yaml: string,
-  opts: { now?: () => Date } = {},
+  opts: {
+    now?: () => Date;
+    /** The clock of outbox leases and retry times (default: the wall clock). */
+    outboxNow?: () => Date;
+  } = {},
 ): Promise<DiscordHarness> {
   const fake = await startFakeDiscord({ applicationId: APPLICATION_ID });
   const keys = discordTestKeys();
@@ -63,6 +67,7 @@ export async function startDiscordHarness(
     log,
     sweepIntervalMs: false,
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
   });
   const endpoint = `${server.url}/discord/interactions`;
   const timings: DiscordHarness["timings"] = [];

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -6,10 +6,15 @@ import type { AddressInfo } from "node:net";
  * (`DISCORD_API_URL = fake.apiUrl`). It records every call (including failed ones), answers
  * the way Discord does for the routes the bot uses, and can be told to fail: a route N times with
  * 429 (Retry-After header and `retry_after` JSON) or 5xx, DMs to a user closed (403, code 50007),
- * or any Discord JSON error. With `rateLimit`, it enforces Discord's per-channel bucket on creating
- * messages (5 per 5 s): every answer on that route carries the `X-RateLimit-*` headers the REST
- * client tracks, and a call over the limit gets 429 with `retry_after`, as Discord answers.
+ * any Discord JSON error, a delay, or accepting the call (performing it) and then hanging,
+ * resetting the connection or answering late, which the client sees as an unknown outcome.
+ * Create Message honours `nonce` with `enforce_nonce: true`: a repeat within `NONCE_WINDOW_MS`
+ * returns the first message instead of creating another, as Discord does. With `rateLimit`, it
+ * enforces Discord's per-channel bucket on creating messages (5 per 5 s): every answer on that
+ * route carries the `X-RateLimit-*` headers the REST client tracks, and a call over the limit
+ * gets 429 with `retry_after`, as Discord answers.
  */
+export const NONCE_WINDOW_MS = 5 * 60_000;
 
 export interface DiscordRateLimit {
   /** Messages created per channel in each window (Discord: 5). */
@@ -26,9 +31,11 @@ export interface RecordedCall {
   body: unknown;
   auth: string | undefined;
   headers: IncomingHttpHeaders;
-  /** What the fake answered. */
+  /** What the fake answered (for an accepted call whose answer was lost: what it would have been). */
   status: number;
   at: number;
+  /** The call was performed but its answer never arrived in time (hang, reset, late answer). */
+  unanswered?: boolean;
 }
 
 export interface StoredMessage {
@@ -39,13 +46,45 @@ export interface StoredMessage {
   components?: unknown[];
   allowed_mentions?: unknown;
   message_reference?: unknown;
+  nonce?: string | number;
   edits: number;
+  /** When it was created (Date.now()). */
+  at: number;
+}
+
+export interface FakeRole {
+  id: string;
+  name: string;
+  position: number;
+  /** Permission bits, as a decimal string (Discord's format). */
+  permissions: string;
+}
+
+export interface FakeGuild {
+  roles: FakeRole[];
+  /** User id → role ids. */
+  members: Map<string, string[]>;
+}
+
+export interface FakeChannel {
+  id: string;
+  guild_id: string;
+  name: string;
+  type: number;
+  permission_overwrites: { id: string; type: 0 | 1; allow: string; deny: string }[];
 }
 
 export type Failure =
   | { kind: "rate-limit"; retryAfterSeconds: number; global?: boolean }
   | { kind: "server-error"; status?: number }
-  | { kind: "discord-error"; status: number; code: number; message: string };
+  | { kind: "discord-error"; status: number; code: number; message: string }
+  /** Waits, then answers normally. */
+  | { kind: "delay"; ms: number }
+  /** Performs the call, then never answers (`hang`), drops the connection (`reset`) or answers after `afterMs` (`late`). */
+  | { kind: "accept"; answer: "hang" | "reset" }
+  | { kind: "accept"; answer: "late"; afterMs: number };
+
+type Answer = (status: number, payload?: unknown, headers?: Record<string, string>) => void;
 
 interface PlannedFailure {
   method: string;
@@ -75,6 +114,18 @@ export interface FakeDiscord {
   dmChannelOf(userId: string): string;
   /** Calls that succeeded (2xx), optionally filtered. */
   ok(method?: string, route?: RegExp): RecordedCall[];
+  /** The bot's user id (`GET /users/@me`); the application's id is `opts.applicationId`. */
+  botUserId: string;
+  /** Servers for the doctor's checks: roles (with positions and permissions) and members' roles. */
+  guilds: Map<string, FakeGuild>;
+  /** Channels `GET /channels/{id}` knows, with their permission overwrites. */
+  channels: Map<string, FakeChannel>;
+  /** What `GET /gateway/bot` answers as the Gateway's URL (a fake Gateway). */
+  gatewayUrl: string | undefined;
+  /** Interaction answers received at `POST /interactions/{id}/{token}/callback`. */
+  callbacks: { id: string; token: string; body: unknown }[];
+  /** Waits for the answer to one interaction. */
+  callbackOf(interactionId: string, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -112,12 +163,169 @@ export async function startFakeDiscord(
     return channel;
   };
 
+  /** Answers one call the way Discord does (after any planned failure was dealt with). */
+  function route(call: RecordedCall, req: IncomingMessage, answer: Answer) {
+    const { method, path, body } = call;
+    const send = answer;
+    const error = (status: number, code: number, message: string) => send(status, { message, code });
+    // Webhooks and interaction callbacks are authorised by their token, not the bot's.
+    const isWebhook = path.startsWith("/webhooks/") || path.startsWith("/interactions/");
+    if (!isWebhook && req.headers.authorization !== `Bot ${token}`) return error(401, 0, "401: Unauthorized");
+    const callback = method === "POST" ? path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/) : null;
+    if (callback) {
+      fake.callbacks.push({ id: callback[1] ?? "", token: callback[2] ?? "", body });
+      return send(204);
+    }
+    if (method === "GET" && path === "/users/@me")
+      return send(200, { id: fake.botUserId, username: "gatekeeper", bot: true });
+    if (method === "GET" && (path === "/applications/@me" || path === "/oauth2/applications/@me"))
+      return send(200, { id: opts.applicationId ?? "1", name: "Gatekeeper", bot_public: false });
+    const guildRoles = method === "GET" ? path.match(/^\/guilds\/(\d+)\/roles$/) : null;
+    if (guildRoles) {
+      const guild = fake.guilds.get(guildRoles[1] ?? "");
+      return guild ? send(200, guild.roles) : error(404, 10004, "Unknown Guild");
+    }
+    const guildMember = method === "GET" ? path.match(/^\/guilds\/(\d+)\/members\/(\d+)$/) : null;
+    if (guildMember) {
+      const guild = fake.guilds.get(guildMember[1] ?? "");
+      if (!guild) return error(404, 10004, "Unknown Guild");
+      const memberRoles = guild.members.get(guildMember[2] ?? "");
+      if (!memberRoles) return error(404, 10007, "Unknown Member");
+      return send(200, {
+        user: { id: guildMember[2], username: "member" },
+        roles: memberRoles,
+        joined_at: new Date().toISOString(),
+      });
+    }
+    const getChannel = method === "GET" ? path.match(/^\/channels\/(\d+)$/) : null;
+    if (getChannel) {
+      const channel = fake.channels.get(getChannel[1] ?? "");
+      return channel ? send(200, channel) : error(404, 10003, "Unknown Channel");
+    }
+    if (method === "GET" && path === "/gateway/bot") {
+      if (!fake.gatewayUrl) return error(404, 0, "404: Not Found");
+      return send(200, {
+        url: fake.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
+    }
+
+    const on = (verb: string, re: RegExp) => (method === verb ? path.match(re) : null);
+    const postMessage = on("POST", /^\/channels\/(\d+)\/messages$/);
+    const patchMessage = on("PATCH", /^\/channels\/(\d+)\/messages\/(\d+)$/);
+    const putRole = on("PUT", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
+    const deleteRole = on("DELETE", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
+    const putCommands = on("PUT", /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
+    const author = { id: opts.applicationId ?? "1", bot: true };
+    if (postMessage) {
+      const channel = postMessage[1] ?? "";
+      let bucket: Record<string, string> = {};
+      if (opts.rateLimit) {
+        const { messagesPerChannel: limit, windowMs } = opts.rateLimit;
+        const now = Date.now();
+        let window = windows.get(channel);
+        if (!window || now - window[0] >= windowMs) {
+          window = [now, 0];
+          windows.set(channel, window);
+        }
+        const resetAfter = (window[0] + windowMs - now) / 1000;
+        bucket = {
+          "x-ratelimit-limit": String(limit),
+          "x-ratelimit-reset": ((window[0] + windowMs) / 1000).toFixed(3),
+          "x-ratelimit-reset-after": resetAfter.toFixed(3),
+          "x-ratelimit-bucket": "fake-channel-messages",
+        };
+        if (window[1] >= limit) {
+          rateLimited++;
+          return send(
+            429,
+            { message: "You are being rate limited.", retry_after: resetAfter, global: false },
+            {
+              ...bucket,
+              "x-ratelimit-remaining": "0",
+              "x-ratelimit-scope": "user",
+              "retry-after": String(Math.ceil(resetAfter)),
+            },
+          );
+        }
+        window[1]++;
+        bucket["x-ratelimit-remaining"] = String(limit - window[1]);
+      }
+      const owner = dmOwners.get(channel);
+      if (owner && closed.has(owner)) return error(403, 50007, "Cannot send messages to this user");
+      const b = (body ?? {}) as Record<string, unknown>;
+      const nonce = typeof b.nonce === "string" || typeof b.nonce === "number" ? b.nonce : undefined;
+      if (nonce !== undefined && typeof nonce === "string" && nonce.length > 25)
+        return error(400, 50035, "Invalid Form Body (nonce: Must be 25 or fewer in length.)");
+      if (nonce !== undefined && b.enforce_nonce === true) {
+        // Discord: the same author and nonce within a few minutes returns the first message.
+        const first = [...messages.values()].find(
+          (m) => m.nonce === nonce && m.channel_id === channel && Date.now() - m.at < NONCE_WINDOW_MS,
+        );
+        if (first) return send(200, { ...first, type: 0, author }, bucket);
+      }
+      const message: StoredMessage = {
+        id: snowflakeNow(),
+        channel_id: channel,
+        content: typeof b.content === "string" ? b.content : "",
+        embeds: Array.isArray(b.embeds) ? b.embeds : [],
+        components: Array.isArray(b.components) ? b.components : [],
+        allowed_mentions: b.allowed_mentions,
+        message_reference: b.message_reference,
+        ...(nonce !== undefined ? { nonce } : {}),
+        edits: 0,
+        at: Date.now(),
+      };
+      messages.set(message.id, message);
+      return send(200, { ...message, type: 0, author }, bucket);
+    }
+    if (patchMessage) {
+      const message = messages.get(patchMessage[2] ?? "");
+      if (!message || message.channel_id !== patchMessage[1]) return error(404, 10008, "Unknown Message");
+      const b = (body ?? {}) as Record<string, unknown>;
+      if (typeof b.content === "string") message.content = b.content;
+      if (Array.isArray(b.embeds)) message.embeds = b.embeds;
+      if (Array.isArray(b.components)) message.components = b.components;
+      if (b.allowed_mentions !== undefined) message.allowed_mentions = b.allowed_mentions;
+      message.edits++;
+      return send(200, { ...message, type: 0 });
+    }
+    if (method === "POST" && path === "/users/@me/channels") {
+      const recipient = (body as { recipient_id?: unknown } | undefined)?.recipient_id;
+      if (typeof recipient !== "string") return error(400, 50035, "Invalid Form Body");
+      return send(200, { id: dmChannelOf(recipient), type: 1, recipients: [{ id: recipient }] });
+    }
+    if (putRole) {
+      roles.add(`${putRole[1]}/${putRole[2]}/${putRole[3]}`);
+      return send(204);
+    }
+    if (deleteRole) {
+      roles.delete(`${deleteRole[1]}/${deleteRole[2]}/${deleteRole[3]}`);
+      return send(204);
+    }
+    if (putCommands) {
+      if (!Array.isArray(body)) return error(400, 50035, "Invalid Form Body");
+      const registered = body.map((c: Record<string, unknown>) => ({
+        ...c,
+        id: snowflakeNow(),
+        application_id: putCommands[1],
+        ...(putCommands[2] ? { guild_id: putCommands[2] } : {}),
+        version: snowflakeNow(),
+      }));
+      commands.set(putCommands[2] ?? "global", registered);
+      return send(200, registered);
+    }
+    return error(404, 0, "404: Not Found");
+  }
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://localhost");
-      const path = url.pathname.replace(/^\/api\/v10/, "");
+      // Percent-decoded like any HTTP server does (`@discordjs/rest` sends `/users/%40me`).
+      const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
       const method = req.method ?? "GET";
       const raw = Buffer.concat(chunks).toString("utf8");
       let body: unknown;
@@ -139,8 +347,9 @@ export async function startFakeDiscord(
         at: Date.now(),
       };
       calls.push(call);
-      const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      const send: Answer = (status, payload, headers = {}) => {
         call.status = status;
+        if (res.destroyed) return;
         if (payload === undefined) {
           res.writeHead(status, headers);
           res.end();
@@ -149,14 +358,14 @@ export async function startFakeDiscord(
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(payload));
       };
-      const error = (status: number, code: number, message: string) => send(status, { message, code });
 
       // Planned failures first: they stand in for Discord having a bad moment.
       const plan = planned.find((p) => p.times > 0 && p.method === method && p.route.test(path));
-      if (plan) {
-        plan.times--;
-        const f = plan.failure;
-        if (f.kind === "rate-limit") {
+      if (!plan) return route(call, req, send);
+      plan.times--;
+      const f = plan.failure;
+      switch (f.kind) {
+        case "rate-limit":
           return send(
             429,
             {
@@ -170,112 +379,51 @@ export async function startFakeDiscord(
               ...(f.global ? { "x-ratelimit-global": "true" } : {}),
             },
           );
-        }
-        if (f.kind === "server-error")
+        case "server-error":
           return send(f.status ?? 500, { message: "500: Internal Server Error", code: 0 });
-        return error(f.status, f.code, f.message);
-      }
-
-      const isWebhook = path.startsWith("/webhooks/");
-      if (!isWebhook && req.headers.authorization !== `Bot ${token}`)
-        return error(401, 0, "401: Unauthorized");
-
-      const on = (verb: string, re: RegExp) => (method === verb ? path.match(re) : null);
-      const postMessage = on("POST", /^\/channels\/(\d+)\/messages$/);
-      const patchMessage = on("PATCH", /^\/channels\/(\d+)\/messages\/(\d+)$/);
-      const putRole = on("PUT", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
-      const putCommands = on("PUT", /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
-      if (postMessage) {
-        const channel = postMessage[1] ?? "";
-        if (opts.rateLimit) {
-          const { messagesPerChannel: limit, windowMs } = opts.rateLimit;
-          const now = Date.now();
-          let window = windows.get(channel);
-          if (!window || now - window[0] >= windowMs) {
-            window = [now, 0];
-            windows.set(channel, window);
-          }
-          const resetAfter = (window[0] + windowMs - now) / 1000;
-          const bucket = {
-            "x-ratelimit-limit": String(limit),
-            "x-ratelimit-reset": ((window[0] + windowMs) / 1000).toFixed(3),
-            "x-ratelimit-reset-after": resetAfter.toFixed(3),
-            "x-ratelimit-bucket": "fake-channel-messages",
-          };
-          if (window[1] >= limit) {
-            rateLimited++;
-            return send(
-              429,
-              { message: "You are being rate limited.", retry_after: resetAfter, global: false },
-              {
-                ...bucket,
-                "x-ratelimit-remaining": "0",
-                "x-ratelimit-scope": "user",
-                "retry-after": String(Math.ceil(resetAfter)),
-              },
-            );
-          }
-          window[1]++;
-          res.setHeader("x-ratelimit-remaining", String(limit - window[1]));
-          for (const [k, v] of Object.entries(bucket)) res.setHeader(k, v);
+        case "discord-error":
+          return send(f.status, { message: f.message, code: f.code });
+        case "delay":
+          setTimeout(() => route(call, req, send), f.ms);
+          return;
+        case "accept": {
+          // Discord does the work; the answer is lost or late.
+          call.unanswered = true;
+          const late = f.answer === "late" ? f.afterMs : 0;
+          return route(call, req, (status, payload, headers) => {
+            call.status = status;
+            if (f.answer === "hang") return;
+            if (f.answer === "reset") {
+              req.socket.destroy();
+              return;
+            }
+            setTimeout(() => send(status, payload, headers), late);
+          });
         }
-        const owner = dmOwners.get(channel);
-        if (owner && closed.has(owner)) return error(403, 50007, "Cannot send messages to this user");
-        const b = (body ?? {}) as Record<string, unknown>;
-        const message: StoredMessage = {
-          id: snowflakeNow(),
-          channel_id: channel,
-          content: typeof b.content === "string" ? b.content : "",
-          embeds: Array.isArray(b.embeds) ? b.embeds : [],
-          components: Array.isArray(b.components) ? b.components : [],
-          allowed_mentions: b.allowed_mentions,
-          message_reference: b.message_reference,
-          edits: 0,
-        };
-        messages.set(message.id, message);
-        return send(200, { ...message, type: 0, author: { id: opts.applicationId ?? "1", bot: true } });
       }
-      if (patchMessage) {
-        const message = messages.get(patchMessage[2] ?? "");
-        if (!message || message.channel_id !== patchMessage[1]) return error(404, 10008, "Unknown Message");
-        const b = (body ?? {}) as Record<string, unknown>;
-        if (typeof b.content === "string") message.content = b.content;
-        if (Array.isArray(b.embeds)) message.embeds = b.embeds;
-        if (Array.isArray(b.components)) message.components = b.components;
-        if (b.allowed_mentions !== undefined) message.allowed_mentions = b.allowed_mentions;
-        message.edits++;
-        return send(200, { ...message, type: 0 });
-      }
-      if (method === "POST" && path === "/users/@me/channels") {
-        const recipient = (body as { recipient_id?: unknown } | undefined)?.recipient_id;
-        if (typeof recipient !== "string") return error(400, 50035, "Invalid Form Body");
-        return send(200, { id: dmChannelOf(recipient), type: 1, recipients: [{ id: recipient }] });
-      }
-      if (putRole) {
-        roles.add(`${putRole[1]}/${putRole[2]}/${putRole[3]}`);
-        return send(204);
-      }
-      if (putCommands) {
-        if (!Array.isArray(body)) return error(400, 50035, "Invalid Form Body");
-        const registered = body.map((c: Record<string, unknown>) => ({
-          ...c,
-          id: snowflakeNow(),
-          application_id: putCommands[1],
-          ...(putCommands[2] ? { guild_id: putCommands[2] } : {}),
-          version: snowflakeNow(),
-        }));
-        commands.set(putCommands[2] ?? "global", registered);
-        return send(200, registered);
-      }
-      return error(404, 0, "404: Not Found");
     });
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  return {
+  const fake: FakeDiscord = {
     url,
+    gatewayUrl: undefined,
+    callbacks: [],
+    botUserId: opts.applicationId ?? "1",
+    guilds: new Map(),
+    channels: new Map(),
+    async callbackOf(interactionId, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = fake.callbacks.find((c) => c.id === interactionId);
+        if (found) return found.body;
+        if (Date.now() > deadline)
+          throw new Error(`fake Discord: no callback for interaction ${interactionId}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     apiUrl: `${url}/api`,
     token,
     calls,
@@ -307,4 +455,5 @@ export async function startFakeDiscord(
         server.closeAllConnections();
       }),
   };
+  return fake;
 }

@@ -5,11 +5,13 @@ import type { AddressInfo } from "node:net";
  * A fake Slack Web API on 127.0.0.1: the real `WebClient` (via `SLACK_API_URL`) talks to it.
  * It records every call (method, parsed params, token), answers like Slack for the methods the
  * bot uses, keeps just enough state to answer realistically (messages for `chat.update`, channel
- * members for `already_in_channel`, spent trigger ids for `trigger_exchanged`), and can be told
- * to fail a method N times with an HTTP 500, a 429 with `Retry-After`, a Slack error, or a delay.
- * With `rateLimit`, it enforces Slack's limit on posting messages (realistic: one
- * `chat.postMessage` per second per channel; short bursts are not modelled), answering 429
- * `ratelimited` with a `Retry-After` in whole seconds, as Slack does.
+ * members for `already_in_channel`, spent trigger ids for `trigger_exchanged`, message metadata
+ * for `conversations.history`/`replies` with `include_all_metadata`), and can be told to fail a
+ * method N times with an HTTP 500, a 429 with `Retry-After`, a Slack error, or a delay; or to
+ * accept a call (perform it) and then hang, reset the connection, or answer late, which is what
+ * a client sees as an unknown outcome. With `rateLimit`, it enforces Slack's limit on posting
+ * messages (realistic: one `chat.postMessage` per second per channel; short bursts are not
+ * modelled), answering 429 `ratelimited` with a `Retry-After` in whole seconds, as Slack does.
  */
 
 export interface SlackRateLimit {
@@ -33,13 +35,23 @@ export interface SlackCall {
   error?: string;
   /** The JSON answered. */
   response?: Record<string, unknown>;
+  /** The call was performed but its answer never arrived in time (hang, reset, late answer). */
+  unanswered?: boolean;
+  /** When the answer was sent (Date.now()); absent while the call is in flight. */
+  answeredAt?: number;
 }
 
 export type Failure =
   | { status: 500 }
   | { status: 429; retryAfter: number }
   | { error: string; extra?: Record<string, unknown> }
-  | { delayMs: number };
+  | { delayMs: number }
+  /**
+   * The call takes effect (a message is stored, an invite made), then: `hang` never answers,
+   * `reset` drops the connection, `late` answers after `afterMs` (past the client's timeout).
+   */
+  | { accept: "hang" | "reset" }
+  | { accept: "late"; afterMs: number };
 
 export interface FakeUser {
   id: string;
@@ -66,6 +78,8 @@ export interface StoredMessage {
   text: string | undefined;
   blocks: unknown;
   thread_ts?: string;
+  /** `metadata` of `chat.postMessage` ({event_type, event_payload}), as Slack stores it. */
+  metadata?: unknown;
 }
 
 export interface FakeSlack {
@@ -87,13 +101,27 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** Calls that Slack accepted (`ok: true`). */
   succeeded(method: string): SlackCall[];
+  /** Calls still waiting for their answer (not counting ones set to hang). */
+  inFlight(): SlackCall[];
+  /** Messages stored in a channel (a DM: `D` + the user id without its first letter), oldest first. */
+  messagesIn(channel: string): StoredMessage[];
   waitFor<T>(
     probe: (calls: SlackCall[]) => T | undefined | false,
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T>;
+  /** The bot token's scopes, sent in the `x-oauth-scopes` header of every answer. */
+  scopes: string[];
+  /** Channels `conversations.info` knows (with `members` saying whether the bot is in them). */
+  channels: Set<string>;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode). */
+  appToken: string;
+  /** What `apps.connections.open` answers as the WebSocket URL (a fake Socket Mode server). */
+  socketModeUrl: string | undefined;
+  /** Forgets queued failures (calls and state stay). */
+  clearFailures(): void;
+  /** Forgets calls, queued failures and channel members. */
   /** Calls answered 429 by the rate limit (not by `failNext`). */
   rateLimited: number;
-  /** Forgets calls, queued failures and channel members. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -118,9 +146,16 @@ export function defaultUser(id: string, teamDomain = "example.com"): FakeUser {
 }
 
 export async function startFakeSlack(
-  opts: { token?: string; teamId?: string; botUserId?: string; rateLimit?: SlackRateLimit } = {},
+  opts: {
+    token?: string;
+    teamId?: string;
+    botUserId?: string;
+    appToken?: string;
+    rateLimit?: SlackRateLimit;
+  } = {},
 ): Promise<FakeSlack> {
   const token = opts.token ?? "xoxb-test-token";
+  const appToken = opts.appToken ?? "xapp-1-A0TEST-test-app-token";
   const teamId = opts.teamId ?? "T0TEST";
   const botUserId = opts.botUserId ?? "U0GATEBOT";
   const calls: SlackCall[] = [];
@@ -136,10 +171,49 @@ export async function startFakeSlack(
   let seq = 0;
   let viewSeq = 0;
 
+  // Like Slack's: the seconds of the wall clock, made unique by a sequence (sorts as a number).
   const nextTs = () => {
     seq++;
-    return `${1_780_000_000 + seq}.${String(seq).padStart(6, "0")}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, "0")}`;
   };
+  const dmOf = (user: string) => `D${user.slice(1)}`;
+  const tsNumber = (ts: string) => Number(ts);
+  const truthy = (v: unknown) => v === true || v === "true" || v === "1" || v === 1;
+
+  /** conversations.history / replies: newest first, `oldest`/`latest` bounds, `limit` and `cursor`. */
+  function history(params: Record<string, unknown>, inThread: string | undefined): Record<string, unknown> {
+    const channel = typeof params.channel === "string" ? params.channel : undefined;
+    if (!channel) return { ok: false, error: "channel_not_found" };
+    const oldest = params.oldest !== undefined ? Number(params.oldest) : 0;
+    const latest = params.latest !== undefined ? Number(params.latest) : Number.POSITIVE_INFINITY;
+    const limit = Math.min(Number(params.limit ?? 100) || 100, 999);
+    const offset = typeof params.cursor === "string" && params.cursor ? Number(params.cursor) : 0;
+    const all = [...messages.values()]
+      .filter((m) => m.channel === channel)
+      .filter((m) =>
+        inThread
+          ? m.ts === inThread || m.thread_ts === inThread
+          : m.thread_ts === undefined || m.thread_ts === m.ts,
+      )
+      .filter((m) => tsNumber(m.ts) > oldest && tsNumber(m.ts) <= latest)
+      .sort((a, b) => tsNumber(b.ts) - tsNumber(a.ts));
+    if (inThread) all.reverse(); // replies: oldest first, like Slack
+    const page = all.slice(offset, offset + limit);
+    const more = offset + limit < all.length;
+    return {
+      ok: true,
+      messages: page.map((m) => ({
+        type: "message",
+        ts: m.ts,
+        text: m.text,
+        bot_id: "B0GATEBOT",
+        ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(truthy(params.include_all_metadata) && m.metadata ? { metadata: m.metadata } : {}),
+      })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(offset + limit) : "" },
+    };
+  }
 
   function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const str = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
@@ -158,7 +232,7 @@ export async function startFakeSlack(
         const target = str("channel");
         if (!target) return { ok: false, error: "channel_not_found" };
         if (!str("text") && !params.blocks) return { ok: false, error: "no_text" };
-        const channel = /^[UW]/.test(target) ? `D${target.slice(1)}` : target;
+        const channel = /^[UW]/.test(target) ? dmOf(target) : target;
         const ts = nextTs();
         const thread = str("thread_ts");
         messages.set(ts, {
@@ -167,6 +241,7 @@ export async function startFakeSlack(
           text: str("text"),
           blocks: params.blocks,
           ...(thread ? { thread_ts: thread } : {}),
+          ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
         });
         return {
           ok: true,
@@ -182,6 +257,32 @@ export async function startFakeSlack(
           return { ok: false, error: "message_not_found" };
         messages.set(ts, { ...existing, text: str("text"), blocks: params.blocks });
         return { ok: true, channel: existing.channel, ts, text: str("text") };
+      }
+      case "conversations.info": {
+        const channel = str("channel");
+        if (!channel || !fake.channels.has(channel)) return { ok: false, error: "channel_not_found" };
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: channel.toLowerCase(),
+            is_private: true,
+            is_member: members.get(channel)?.has(botUserId) ?? false,
+          },
+        };
+      }
+      case "conversations.open": {
+        const ids = (str("users") ?? "").split(",").filter(Boolean);
+        const [user] = ids;
+        if (!user || ids.length !== 1) return { ok: false, error: "invalid_arguments" };
+        return { ok: true, channel: { id: dmOf(user) } };
+      }
+      case "conversations.history":
+        return history(params, undefined);
+      case "conversations.replies": {
+        const ts = str("ts");
+        if (!ts) return { ok: false, error: "invalid_arguments" };
+        return history(params, ts);
       }
       case "chat.postEphemeral":
         return { ok: true, message_ts: nextTs() };
@@ -209,6 +310,15 @@ export async function startFakeSlack(
         for (const u of ids) set.add(u);
         return { ok: true, channel: { id: channel } };
       }
+      case "conversations.kick": {
+        const channel = str("channel");
+        const user = str("user");
+        if (!channel || !user) return { ok: false, error: "invalid_arguments" };
+        const set = members.get(channel);
+        if (!set?.has(user)) return { ok: false, error: "not_in_channel" };
+        set.delete(user);
+        return { ok: true };
+      }
       default:
         return { ok: true };
     }
@@ -231,11 +341,16 @@ export async function startFakeSlack(
     calls.push(call);
 
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      call.answeredAt = Date.now();
       call.status = status;
       call.ok = status === 200 && body.ok === true;
       if (typeof body.error === "string") call.error = body.error;
       call.response = body;
-      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "x-oauth-scopes": fake.scopes.join(","),
+        ...headers,
+      });
       res.end(JSON.stringify(body));
     };
 
@@ -246,6 +361,23 @@ export async function startFakeSlack(
       next.remaining--;
       if (next.remaining <= 0) queue.shift();
       const f = next.failure;
+      if ("accept" in f) {
+        // Slack does the work; the answer is lost or late.
+        const body = callToken === token ? answer(method, params) : { ok: false, error: "invalid_auth" };
+        call.unanswered = true;
+        call.ok = body.ok === true;
+        call.response = body;
+        if (f.accept === "hang") return; // never answered; closed with the server
+        if (f.accept === "reset") {
+          call.answeredAt = Date.now();
+          req.socket.destroy();
+          return;
+        }
+        const late = f.accept === "late" ? f.afterMs : 0;
+        await new Promise((r) => setTimeout(r, late));
+        if (!res.destroyed) send(200, body);
+        return;
+      }
       if ("delayMs" in f) {
         await new Promise((r) => setTimeout(r, f.delayMs));
       } else if ("status" in f && f.status === 500) {
@@ -255,6 +387,13 @@ export async function startFakeSlack(
       } else if ("error" in f) {
         return send(200, { ok: false, error: f.error, ...(f.extra ?? {}) });
       }
+    }
+    // Socket Mode's connection URL is asked for with the app-level token, everything else with the bot token.
+    if (method === "apps.connections.open") {
+      if (callToken !== appToken)
+        return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
+      if (!fake.socketModeUrl) return send(200, { ok: false, error: "not_allowed_token_type" });
+      return send(200, { ok: true, url: fake.socketModeUrl });
     }
     if (callToken !== token)
       return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
@@ -285,10 +424,22 @@ export async function startFakeSlack(
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
 
-  return {
+  const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
     hooksUrl: `${base}/hooks/`,
     token,
+    appToken,
+    socketModeUrl: undefined,
+    scopes: [
+      "commands",
+      "chat:write",
+      "im:write",
+      "users:read",
+      "users:read.email",
+      "groups:write",
+      "groups:read",
+    ],
+    channels: new Set(),
     teamId,
     botUserId,
     calls,
@@ -301,16 +452,19 @@ export async function startFakeSlack(
     removeUser(id) {
       removed.add(id);
     },
+    get rateLimited() {
+      return rateLimited;
+    },
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];
       queue.push({ failure, remaining: times });
       failures.set(method, queue);
     },
-    get rateLimited() {
-      return rateLimited;
-    },
     callsTo: (method) => calls.filter((c) => c.method === method),
     succeeded: (method) => calls.filter((c) => c.method === method && c.ok),
+    inFlight: () => calls.filter((c) => c.answeredAt === undefined && !c.unanswered),
+    messagesIn: (channel) =>
+      [...messages.values()].filter((m) => m.channel === channel).sort((a, b) => Number(a.ts) - Number(b.ts)),
     async waitFor(probe, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 15_000);
       for (;;) {
@@ -325,6 +479,9 @@ export async function startFakeSlack(
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    clearFailures() {
+      failures.clear();
+    },
     reset() {
       calls.length = 0;
       failures.clear();
@@ -336,6 +493,7 @@ export async function startFakeSlack(
         server.closeAllConnections();
       }),
   };
+  return fake;
 }
 
 /** Form-encoded (what `WebClient` sends) or JSON bodies; JSON-looking form values are parsed. */

@@ -1,11 +1,14 @@
-import type { EffectState, NoticeKind, PlatformEffects } from "../../core/effects.js";
+import type { EffectContext, EffectState, NoticeKind, PlatformEffects } from "../../core/effects.js";
 import type { MessageRef } from "../../core/model.js";
+import { plainText } from "../../core/text.js";
 
 export interface RecordedEffect {
-  kind: "postCard" | "updateCard" | "notify" | "grant" | "remind";
+  kind: "postCard" | "updateCard" | "notify" | "grant" | "remind" | "alert" | "revoke";
   requestId: string;
   status: string;
   notice?: NoticeKind;
+  /** The alert's text. */
+  text?: string;
 }
 
 /**
@@ -15,9 +18,16 @@ export interface RecordedEffect {
  */
 export function recordingEffects() {
   const calls: RecordedEffect[] = [];
+  /** What the outbox told the performer on each call (key, deadline, unknownSince). */
+  const contexts: { kind: RecordedEffect["kind"]; ctx: EffectContext }[] = [];
   const failures = new Map<RecordedEffect["kind"], unknown[]>();
   let cards = 0;
-  const record = async (kind: RecordedEffect["kind"], state: EffectState, notice?: NoticeKind) => {
+  const record = async (
+    kind: RecordedEffect["kind"],
+    state: EffectState,
+    ctx: EffectContext | undefined,
+    extra: { notice?: NoticeKind; text?: string } = {},
+  ) => {
     const queued = failures.get(kind);
     const failure = queued?.shift();
     if (failure !== undefined) throw failure;
@@ -25,23 +35,27 @@ export function recordingEffects() {
       kind,
       requestId: state.request.id,
       status: state.request.status,
-      ...(notice ? { notice } : {}),
+      ...extra,
     });
+    if (ctx) contexts.push({ kind, ctx });
   };
   const effects: PlatformEffects = {
-    async postCard(state): Promise<MessageRef> {
-      await record("postCard", state);
+    async postCard(state, ctx): Promise<MessageRef> {
+      await record("postCard", state, ctx);
       cards++;
       return { channel: state.community.reviewChannel, id: `card-${cards}` };
     },
-    updateCard: (state) => record("updateCard", state),
-    notify: (state, notice) => record("notify", state, notice),
-    grant: (state) => record("grant", state),
-    remind: (state) => record("remind", state),
+    updateCard: (state, _card, ctx) => record("updateCard", state, ctx),
+    notify: (state, notice, ctx) => record("notify", state, ctx, { notice }),
+    grant: (state, ctx) => record("grant", state, ctx),
+    revoke: (state, ctx) => record("revoke", state, ctx),
+    remind: (state, ctx) => record("remind", state, ctx),
+    alert: (state, text, ctx) => record("alert", state, ctx, { text: plainText(text) }),
   };
   return {
     effects,
     calls,
+    contexts,
     failNext(kind: RecordedEffect["kind"], ...errors: unknown[]) {
       failures.set(kind, [...(failures.get(kind) ?? []), ...errors]);
     },

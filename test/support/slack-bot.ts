@@ -77,7 +77,12 @@ export interface SlackBot {
 
 export async function startSlackBot(
   config: GatekeeperConfig,
-  opts: { logLevel?: "debug" | "info"; now?: () => Date } = {},
+  opts: {
+    logLevel?: "debug" | "info";
+    now?: () => Date;
+    /** The clock of outbox leases and retry times (default: the wall clock). */
+    outboxNow?: () => Date;
+  } = {},
 ): Promise<SlackBot> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
@@ -99,6 +104,7 @@ export async function startSlackBot(
     log,
     sweepIntervalMs: false,
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
   });
   const url = `${server.url}/slack/events`;
   const timings: Timing[] = [];

@@ -1,7 +1,9 @@
 import type { types } from "@slack/bolt";
 import type { Community } from "../../../core/config/schema.js";
+import { REASON_MAX } from "../../../core/limits.js";
+import { DENY_FORM } from "../../../core/messages.js";
 import type { JoinRequest } from "../../../core/model.js";
-import { mrkdwnFit, truncate } from "../escape.js";
+import { mrkdwnFit, plainText, truncate } from "../escape.js";
 import { ACTION, type ApplyMetadata, BLOCK, CALLBACK, type DenyMetadata } from "../ids.js";
 
 /**
@@ -13,11 +15,10 @@ export type ModalView = types.ModalView;
 
 const TITLE_MAX = 24;
 const LABEL_MAX = 2000;
-const REASON_MAX = 1000;
 
 const plain = (text: string, max = LABEL_MAX): types.PlainTextElement => ({
   type: "plain_text",
-  text: truncate(text, max) || " ",
+  text: truncate(plainText(text), max) || " ",
   emoji: false,
 });
 
@@ -105,23 +106,21 @@ export function denyModal(
   return {
     type: "modal",
     callback_id: CALLBACK.denyReason,
-    title: plain("Deny request", TITLE_MAX),
-    submit: plain("Deny", TITLE_MAX),
+    title: plain(DENY_FORM.title, TITLE_MAX),
+    submit: plain(DENY_FORM.submit, TITLE_MAX),
     close: plain("Cancel", TITLE_MAX),
     private_metadata: JSON.stringify(metadata),
     blocks: [
       {
         type: "section",
-        text: plain(
-          `Deny ${request.applicant.name}'s request to join ${community.name}? They will be told, with the reason below.`,
-          3000,
-        ),
+        text: plain(DENY_FORM.intro(request, community), 3000),
       },
       {
         type: "input",
         block_id: BLOCK.reason,
         optional: true,
-        label: plain("Reason (sent to the applicant)"),
+        label: plain(DENY_FORM.reasonLabel),
+        hint: plain(DENY_FORM.reasonHint),
         element: {
           type: "plain_text_input",
           action_id: ACTION.input,

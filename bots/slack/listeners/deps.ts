@@ -1,7 +1,10 @@
 import type { Core } from "../../../core/context.js";
 import type { Logger } from "../../../core/log.js";
-import type { WebClient } from "../client.js";
+import type { Text } from "../../../core/text.js";
+import { type Deadline, within } from "../deadline.js";
 import type { BlockAction } from "../payloads.js";
+import { toMrkdwn } from "../render.js";
+import type { WebClient } from "../web-client.js";
 
 /** What every listener gets: the core, a logger and the profile client (`users.info`). */
 export interface ListenerDeps {
@@ -11,14 +14,16 @@ export interface ListenerDeps {
 }
 
 /**
- * An ephemeral reply to whoever clicked a button on the card, in the card's channel. Best effort:
- * a failure is logged, never turned into an error answer (nothing changed anyway).
+ * An ephemeral reply to whoever clicked a button on the card, in the card's channel. Best effort,
+ * within what is left of the answer budget: a failure or a late answer is logged, never turned
+ * into an error answer (nothing changed anyway).
  */
 export async function tellClicker(
   client: WebClient,
   body: BlockAction,
-  text: string,
+  message: Text,
   log: Logger,
+  deadline: Deadline,
 ): Promise<void> {
   const channel = body.channel?.id ?? body.container?.channel_id;
   if (!channel) {
@@ -26,7 +31,10 @@ export async function tellClicker(
     return;
   }
   try {
-    await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    await within(
+      deadline,
+      client.chat.postEphemeral({ channel, user: body.user.id, text: toMrkdwn(message) }),
+    );
   } catch (error) {
     log.warn("slack chat.postEphemeral failed", { channel, user: body.user.id, error });
   }

@@ -6,7 +6,14 @@ import { silentLogger } from "../../../core/log.js";
 import * as Outbox from "../../../core/outbox.js";
 import * as Requests from "../../../core/requests.js";
 import type { SlackSettings } from "../../../core/settings.js";
-import { communityOf, configOf, createTestCore, slackCommunity, slackProfile } from "../../support/core.js";
+import {
+  communityOf,
+  configOf,
+  createTestCore,
+  decideAs,
+  slackCommunity,
+  slackProfile,
+} from "../../support/core.js";
 import { type FakeSlack, startFakeSlack } from "../../support/fake-slack.js";
 import { liveSyntax, textsOf } from "../../support/slack-inspect.js";
 
@@ -162,6 +169,41 @@ describe("Slack effects", () => {
   });
 });
 
+describe("Slack effects after an unknown outcome", () => {
+  it("look for the earlier message by its metadata; without the history scope they send again", async () => {
+    const { state } = await recorded("U0APPL9");
+    const ctx = { key: "k-unknown-1", deadline: Date.now() + 60_000 };
+    fake.failNext("chat.postMessage", { accept: "reset" });
+    await expect(effects().postCard(state, ctx)).rejects.toMatchObject({ reason: "unknown-outcome" });
+    const sent = fake.callsTo("chat.postMessage")[0];
+    expect(sent?.params.metadata).toEqual({
+      event_type: "gatekeeper_effect",
+      event_payload: { effect: "k-unknown-1" },
+    });
+    const ref = await effects().postCard(state, {
+      ...ctx,
+      unknownSince: new Date(sent?.at ?? 0).toISOString(),
+    });
+    expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
+    expect(ref).toEqual({ channel: "C0REVIEW", id: sent?.response?.ts });
+
+    // An app installed before the history scopes: it cannot look, so it sends (once more).
+    fake.failNext("conversations.history", { error: "missing_scope", extra: { needed: "groups:history" } });
+    await effects().postCard(state, { ...ctx, key: "k-unknown-2", unknownSince: new Date().toISOString() });
+    expect(fake.succeeded("chat.postMessage")).toHaveLength(2);
+  });
+
+  it("do not start a call that could outlast the delivery's deadline", async () => {
+    const { state } = await recorded("U0APPLA");
+    await expect(effects().postCard(state, { key: "k", deadline: Date.now() + 5_000 })).rejects.toMatchObject(
+      {
+        reason: "out-of-time",
+      },
+    );
+    expect(fake.calls).toEqual([]);
+  });
+});
+
 describe("Slack effects in the outbox", () => {
   it("retries a 500 and a 429 with Retry-After and posts the card exactly once", async () => {
     const { core, request } = await recorded();
@@ -202,12 +244,15 @@ describe("Slack effects in the outbox", () => {
     const { core, request } = await recorded();
     const performers = { slack: effects() };
     expect(await Outbox.run(core, performers, { requestId: request.id, name: "card.post" })).toBe("done");
-    const decided = await Requests.decide(core, {
-      requestId: request.id,
-      moderator: { kind: "user", id: "U0MOD1" },
-      outcome: "deny",
-      reason: "no",
-    });
+    const decided = await decideAs(
+      core,
+      { kind: "user", id: "U0MOD1" },
+      {
+        requestId: request.id,
+        outcome: "deny",
+        reason: "no",
+      },
+    );
     expect(decided.kind).toBe("decided");
     fake.failNext("chat.postMessage", { error: "cannot_dm_bot" });
     expect(await Outbox.run(core, performers, { requestId: request.id, name: "notice.denied" })).toBe(

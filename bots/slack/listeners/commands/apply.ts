@@ -2,18 +2,22 @@ import type { Middleware, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import * as Communities from "../../../../core/communities.js";
 import type { Community } from "../../../../core/config/schema.js";
 import * as Messages from "../../../../core/messages.js";
-import * as Requests from "../../../../core/requests.js";
-import { chooseText, helpText, say, statusText } from "../../blocks/messages.js";
+import type { Text } from "../../../../core/text.js";
+import { apply } from "../../../../core/usecases/apply.js";
+import type { Origin } from "../../../../core/usecases/origin.js";
+import { status } from "../../../../core/usecases/status.js";
+import { withdraw } from "../../../../core/usecases/withdraw.js";
 import { applyModal } from "../../blocks/modals.js";
-import type { WebClient } from "../../client.js";
+import { type Deadline, deadlineOf, within } from "../../deadline.js";
 import { slackErrorCode } from "../../errors.js";
-import { type CommandPayload, commandSchema } from "../../payloads.js";
+import { commandSchema } from "../../payloads.js";
+import { toMrkdwn } from "../../render.js";
+import type { WebClient } from "../../web-client.js";
 import { type ListenerDeps, since } from "../deps.js";
 
 /**
- * `/apply`, `/apply <community>`, `/apply status`, `/apply withdraw <community>`, `/apply help`.
- * Answers ephemerally, or opens the form. Refusals (pending, cooldown, blocked, member, full)
- * are answered before any form opens. Nothing is recorded here except a withdrawal.
+ * `/apply`, `/apply <community>`, `/apply status`, `/apply withdraw [community]`, `/apply help`:
+ * parse, call the use case, answer ephemerally (or open the form).
  */
 export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlewareArgs> {
   const { core, log } = deps;
@@ -22,36 +26,69 @@ export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlew
     const parsed = commandSchema.safeParse(command);
     if (!parsed.success) {
       log.warn("slack /apply payload not understood", { issues: parsed.error.issues.length });
-      await ack({ response_type: "ephemeral", text: "Sorry, I couldn't read that command." });
+      await ack({ response_type: "ephemeral", text: toMrkdwn(Messages.COULD_NOT_READ) });
       return;
     }
     const cmd = parsed.data;
-    const reply = (text: string) => ack({ response_type: "ephemeral", text });
+    const reply = (text: Text) => ack({ response_type: "ephemeral", text: toMrkdwn(text) });
+    const origin: Origin = { platform: "slack", workspace: cmd.team_id, userId: cmd.user_id };
     const [first, second] = cmd.text.trim().split(/\s+/).filter(Boolean);
-    const here = Communities.inWorkspace(core, "slack", cmd.team_id);
 
     switch (first?.toLowerCase()) {
       case "help":
-        await reply(helpText(here));
+        await reply(Messages.help(Communities.inWorkspace(core, "slack", cmd.team_id), "slack"));
         break;
-      case "status": {
-        const items = await Requests.listForApplicant(core, "slack", cmd.team_id, cmd.user_id);
-        await reply(statusText(items, (id) => Communities.find(core, id)));
+      case "status":
+        await reply(Messages.status(await status(core, origin), "slack"));
+        break;
+      case "withdraw": {
+        const outcome = await withdraw(core, origin, second);
+        switch (outcome.kind) {
+          case "withdrawn":
+            await reply(Messages.withdrawn(outcome.community));
+            break;
+          case "nothing":
+            await reply(Messages.nothingToWithdraw(outcome.community));
+            break;
+          case "none-open":
+            await reply(Messages.NOTHING_OPEN);
+            break;
+          case "choose":
+            await reply(Messages.chooseWithdrawal(outcome.communities, "slack"));
+            break;
+          case "unknown":
+            await reply(Messages.unknownCommunity(outcome.id, outcome.communities));
+            break;
+        }
         break;
       }
-      case "withdraw":
-        await reply(await withdraw(deps, cmd, second));
-        break;
       default: {
-        const resolution = Communities.resolve(core, "slack", cmd.team_id, first);
-        if (resolution.kind === "found") {
-          await openForm(deps, client, cmd, resolution.community, context.retryNum, reply, ack);
-        } else if (resolution.kind === "choose") {
-          await reply(chooseText(resolution.communities));
-        } else if (resolution.kind === "unknown") {
-          await reply(say(Messages.unknownCommunity(resolution.id, resolution.communities)));
-        } else {
-          await reply(say(Messages.NO_COMMUNITIES));
+        const outcome = await apply(core, origin, first);
+        switch (outcome.kind) {
+          case "form":
+            await openForm(
+              deps,
+              client,
+              cmd.trigger_id,
+              outcome.community,
+              context.retryNum,
+              reply,
+              ack,
+              deadlineOf(context),
+            );
+            break;
+          case "refused":
+            await reply(Messages.refusal(outcome.community, outcome.refusal));
+            break;
+          case "choose":
+            await reply(Messages.chooseCommunity(outcome.communities, "slack"));
+            break;
+          case "unknown":
+            await reply(Messages.unknownCommunity(outcome.id, outcome.communities));
+            break;
+          case "none":
+            await reply(Messages.NO_COMMUNITIES);
+            break;
         }
       }
     }
@@ -66,65 +103,26 @@ export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlew
 async function openForm(
   deps: ListenerDeps,
   client: WebClient,
-  cmd: CommandPayload,
+  triggerId: string,
   community: Community,
   retryNum: number | string | undefined,
-  reply: (text: string) => Promise<void>,
+  reply: (text: Text) => Promise<void>,
   ack: () => Promise<void>,
+  deadline: Deadline,
 ): Promise<void> {
   const { log } = deps;
-  const refusal = await refusalOf(deps, community, cmd.user_id);
-  if (refusal) {
-    await reply(say(Messages.refusal(community, refusal)));
-    return;
-  }
   try {
-    await client.views.open({ trigger_id: cmd.trigger_id, view: applyModal(community) });
+    await within(deadline, client.views.open({ trigger_id: triggerId, view: applyModal(community) }));
     await ack();
   } catch (error) {
     const code = slackErrorCode(error);
     // A retried command whose first delivery already opened the form: its trigger is spent.
     if (retryNum !== undefined && (code === "trigger_exchanged" || code === "expired_trigger_id")) {
-      log.info("slack /apply retry: form already opened", { user: cmd.user_id, retryNum: String(retryNum) });
+      log.info("slack /apply retry: form already opened", { retryNum: String(retryNum) });
       await ack();
       return;
     }
-    log.warn("slack views.open failed", { user: cmd.user_id, code, error });
-    await reply("Sorry, Slack didn't let me open the form just now. Please run `/apply` again.");
-  }
-}
-
-/** Why this user may not apply now, telling "waitlisted" apart from "pending" for a clearer answer. */
-async function refusalOf(
-  deps: ListenerDeps,
-  community: Community,
-  userId: string,
-): Promise<Requests.Refusal | undefined> {
-  const refusal = await Requests.precheck(deps.core, community, userId);
-  if (refusal?.reason !== "pending") return refusal;
-  const active = await Requests.get(deps.core, refusal.requestId);
-  return active?.status === "waitlisted" ? { reason: "waitlisted", requestId: refusal.requestId } : refusal;
-}
-
-async function withdraw(deps: ListenerDeps, cmd: CommandPayload, id: string | undefined): Promise<string> {
-  const { core } = deps;
-  const resolution = Communities.resolve(core, "slack", cmd.team_id, id);
-  switch (resolution.kind) {
-    case "none":
-      return say(Messages.NO_COMMUNITIES);
-    case "unknown":
-      return say(Messages.unknownCommunity(resolution.id, resolution.communities));
-    case "choose":
-      return `Which request should I withdraw? Type \`/apply withdraw <community>\` with one of: ${resolution.communities
-        .map((c) => `\`${c.id}\``)
-        .join(", ")}.`;
-    case "found": {
-      const outcome = await Requests.withdraw(core, resolution.community, cmd.user_id);
-      return say(
-        outcome.kind === "withdrawn"
-          ? Messages.withdrawn(resolution.community)
-          : Messages.nothingToWithdraw(resolution.community),
-      );
-    }
+    log.warn("slack views.open failed", { code, error });
+    await reply(Messages.FORM_DID_NOT_OPEN);
   }
 }

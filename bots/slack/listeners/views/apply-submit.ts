@@ -1,49 +1,43 @@
 import type { Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import * as Capacity from "../../../../core/capacity.js";
-import * as Communities from "../../../../core/communities.js";
 import * as Messages from "../../../../core/messages.js";
-import * as Requests from "../../../../core/requests.js";
+import { type FieldError, validateAnswers } from "../../../../core/policy.js";
+import type { Origin } from "../../../../core/usecases/origin.js";
+import { formCommunity, submit } from "../../../../core/usecases/submit.js";
 import { answerModal, messageModal } from "../../blocks/modals.js";
+import { deadlineOf } from "../../deadline.js";
 import { applyMetadataSchema, BLOCK, readMetadata } from "../../ids.js";
 import { handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
 import { lookupProfile } from "../../profile.js";
+import { toPlain } from "../../render.js";
 import { type ListenerDeps, since } from "../deps.js";
 
 /**
  * The application form comes back. In order: validate (errors go back to the fields, nothing is
- * recorded), read the profile (short, may be unavailable), record the request (idempotent on
- * the view id, so a retried submission finds the first recording), and only then tell the
- * applicant what happened by replacing the form.
+ * recorded), read the profile (short, may be unavailable), record the request through the submit
+ * use case (idempotent on the view id), and only then tell the applicant by replacing the form.
  */
 export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   const { core, log, profiles } = deps;
-  return async ({ ack, body }) => {
+  return async ({ ack, body, context }) => {
     const started = Date.now();
+    const deadline = deadlineOf(context);
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
       log.warn("slack form submission not understood", { issues: parsed.error.issues.length });
       await ack({
         response_action: "update",
-        view: messageModal("Gatekeeper", "Sorry, I couldn't read that form."),
+        view: messageModal("Gatekeeper", toPlain(Messages.COULD_NOT_READ)),
       });
       return;
     }
     const { view, user } = parsed.data;
     const metadata = readMetadata(view.private_metadata, applyMetadataSchema);
-    const community = metadata ? Communities.find(core, metadata.c) : undefined;
-    const team = view.team_id ?? teamOf(parsed.data);
-    if (community?.platform !== "slack" || community.workspace !== team) {
-      log.warn("slack form for an unknown community or another workspace", {
-        metadata: view.private_metadata,
-        team,
-      });
-      await ack({
-        response_action: "update",
-        view: messageModal(
-          "Gatekeeper",
-          "This form is out of date: that community is not set up here any more.",
-        ),
-      });
+    const workspace = view.team_id ?? teamOf(parsed.data);
+    const origin: Origin = { platform: "slack", workspace: workspace ?? "", userId: user.id };
+    const community = metadata && workspace ? formCommunity(core, origin, metadata.c) : undefined;
+    if (!community) {
+      log.warn("slack form for an unknown community or another workspace", { team: workspace });
+      await ack({ response_action: "update", view: messageModal("Gatekeeper", toPlain(Messages.FORM_GONE)) });
       return;
     }
 
@@ -51,49 +45,58 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
       community.questions.map((q) => [q.id, inputText(view.state.values, BLOCK.question(q.id))]),
     );
     const note = inputText(view.state.values, BLOCK.note);
-    const check = Requests.validateAnswers(community, answers, note);
+    // Field errors go back before the profile lookup: nothing to look up for a form that must be fixed.
+    const check = validateAnswers(community, answers, note);
     if (check.errors.length > 0) {
       await ack({ response_action: "errors", errors: fieldErrors(check.errors) });
       log.info("slack form rejected", {
         community: community.id,
-        user: user.id,
         fields: check.errors.length,
         ms: since(started),
       });
       return;
     }
 
-    const profile = await lookupProfile(profiles, user.id, handleOf(user), log);
-    const outcome = await Requests.submit(core, {
-      community,
-      submissionKey: view.id,
-      applicant: { userId: user.id, name: profile.name },
-      answers,
-      note,
-      profile,
-    });
+    const profile = await lookupProfile(profiles, user.id, handleOf(user), log, deadline);
+    const outcome = await submit(
+      core,
+      { ...origin, name: profile.name },
+      {
+        communityId: community.id,
+        submissionKey: view.id,
+        answers,
+        note,
+        profile,
+      },
+    );
     switch (outcome.kind) {
+      case "gone":
+        await ack({
+          response_action: "update",
+          view: messageModal("Gatekeeper", toPlain(Messages.FORM_GONE)),
+        });
+        break;
       case "invalid":
         await ack({ response_action: "errors", errors: fieldErrors(outcome.errors) });
         break;
       case "refused":
         await ack({
           response_action: "update",
-          view: answerModal(community, Messages.refusal(community, outcome.refusal)),
+          view: answerModal(community, toPlain(Messages.refusal(community, outcome.refusal))),
         });
         break;
-      case "recorded": {
-        const position = await Capacity.waitlistPosition(core, outcome.request);
+      case "recorded":
         await ack({
           response_action: "update",
-          view: answerModal(community, Messages.received(community, outcome.request, position)),
+          view: answerModal(
+            community,
+            toPlain(Messages.received(community, outcome.request, outcome.waitlistPosition)),
+          ),
         });
         break;
-      }
     }
     log.info("slack form submitted", {
       community: community.id,
-      user: user.id,
       outcome: outcome.kind,
       ...(outcome.kind === "recorded"
         ? { requestId: outcome.request.id, replay: outcome.replay, status: outcome.request.status }
@@ -105,7 +108,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
 }
 
 /** The core's field errors keyed by the block id of the input that failed (`note` is reserved for the note). */
-export function fieldErrors(errors: Requests.FieldError[]): Record<string, string> {
+export function fieldErrors(errors: FieldError[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of errors) out[e.field === "note" ? BLOCK.note : BLOCK.question(e.field)] ??= e.message;
   return out;

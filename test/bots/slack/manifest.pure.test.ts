@@ -30,10 +30,13 @@ describe("the Slack app manifest", () => {
   it("asks for exactly the scopes the bot's calls and events need", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
+        "channels:history",
         "chat:write",
         "commands",
+        "groups:history",
         "groups:read",
         "groups:write",
+        "im:history",
         "im:write",
         "users:read",
         "users:read.email",

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { renderCard } from "../../../bots/slack/blocks/card.js";
-import { alreadyText, noticeText, reminderText } from "../../../bots/slack/blocks/messages.js";
+import { noticeText, reminderText } from "../../../bots/slack/blocks/messages.js";
 import { mrkdwn } from "../../../bots/slack/escape.js";
+import { toMrkdwn } from "../../../bots/slack/render.js";
 import type { Community } from "../../../core/config/schema.js";
 import type { EffectState } from "../../../core/effects.js";
+import * as Messages from "../../../core/messages.js";
 import type { JoinRequest } from "../../../core/model.js";
 import type { Profile } from "../../../core/profile.js";
 import { evaluate } from "../../../core/rules.js";
@@ -239,7 +241,7 @@ describe("escaping applicant text", () => {
     const texts = [
       noticeText({ ...denied, community: evil }, "denied"),
       reminderText({ ...denied, community: evil }),
-      alreadyText(denied.request),
+      toMrkdwn(Messages.alreadyDecided(denied.request)),
     ];
     for (const t of texts) expect(liveSyntax(t, ["U0APPL1", "U0MOD1", "U0MOD2"])).toEqual([]);
     expect(texts[0]).toContain("*Reason:* ");

@@ -270,3 +270,58 @@ describe("loadSettings", () => {
     );
   });
 });
+
+describe("local transports (Socket Mode, Gateway) and logging settings", () => {
+  it("turns Slack on over Socket Mode with an app token and a bot token, no signing secret needed", () => {
+    const settings = settingsFromEnv({ SLACK_APP_TOKEN: "xapp-1-A1-x", SLACK_BOT_TOKEN: "xoxb-1" });
+    expect(settings.slack).toEqual({
+      appToken: "xapp-1-A1-x",
+      botToken: "xoxb-1",
+      apiUrl: "https://slack.com/api/",
+    });
+    expect(thrown(() => settingsFromEnv({ SLACK_APP_TOKEN: "xapp-1-A1-x" })).message).toBe(
+      "Slack is half configured: set SLACK_BOT_TOKEN too, or unset the others",
+    );
+    expect(
+      thrown(() => settingsFromEnv({ SLACK_APP_TOKEN: "xoxb-wrong", SLACK_BOT_TOKEN: "xoxb-1" })).message,
+    ).toContain("SLACK_APP_TOKEN: an app-level token, starting with xapp-");
+  });
+
+  it("turns Discord on over the Gateway with a bot token alone, or when asked to", () => {
+    expect(settingsFromEnv({ DISCORD_BOT_TOKEN: "bot-1" }).discord).toEqual({
+      botToken: "bot-1",
+      apiUrl: "https://discord.com/api",
+      gateway: true,
+    });
+    expect(settingsFromEnv({ ...discordEnv, DISCORD_TRANSPORT: "gateway" }).discord).toMatchObject({
+      gateway: true,
+      applicationId: "123",
+      publicKey: PUBLIC_KEY,
+    });
+    expect(settingsFromEnv(discordEnv).discord?.gateway).toBeUndefined();
+    expect(thrown(() => settingsFromEnv({ DISCORD_TRANSPORT: "gateway" })).message).toBe(
+      "Discord is half configured: set DISCORD_BOT_TOKEN too, or unset the others",
+    );
+    expect(thrown(() => settingsFromEnv({ DISCORD_TRANSPORT: "websocket" })).message).toContain(
+      "DISCORD_TRANSPORT",
+    );
+  });
+
+  it("never uses Socket Mode or the Gateway on Lambda, where only the HTTP endpoints exist", () => {
+    const settings = settingsFromLinks(links(allSecrets), {
+      SLACK_APP_TOKEN: "xapp-1-A1-x",
+      DISCORD_TRANSPORT: "gateway",
+    });
+    expect(settings.slack?.appToken).toBeUndefined();
+    expect(settings.discord?.gateway).toBeUndefined();
+    expect(settings.metricsService).toBe("gatekeeper-test");
+  });
+
+  it("reads LOG_FORMAT and LOG_LEVEL", () => {
+    expect(settingsFromEnv({ LOG_FORMAT: "pretty", LOG_LEVEL: "debug" })).toMatchObject({
+      logFormat: "pretty",
+      logLevel: "debug",
+    });
+    expect(thrown(() => settingsFromEnv({ LOG_FORMAT: "xml" })).message).toContain("LOG_FORMAT");
+  });
+});

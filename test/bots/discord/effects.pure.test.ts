@@ -50,6 +50,34 @@ describe("Discord effects", () => {
     expect(fake.messages.get(ref.id)?.components).toHaveLength(1);
   });
 
+  it("sends every message with the entry's key as nonce, enforced: a repeat gets the first message", async () => {
+    const ctx = { key: "abcdef0123456789abcdef012", deadline: Date.now() + 60_000 };
+    fake.failNext("POST", new RegExp(`^/channels/${REVIEW}/messages$`), 1, {
+      kind: "accept",
+      answer: "reset",
+    });
+    await expect(effects.postCard(discordEffectState(), ctx)).rejects.toMatchObject({
+      reason: "unknown-outcome",
+    });
+    const first = fake.calls.at(-1);
+    expect(first?.body).toMatchObject({ nonce: ctx.key, enforce_nonce: true });
+    const ref = await effects.postCard(discordEffectState(), {
+      ...ctx,
+      unknownSince: new Date().toISOString(),
+    });
+    const posted = [...fake.messages.values()].filter((m) => m.nonce === ctx.key);
+    expect(posted).toHaveLength(1);
+    expect(ref.id).toBe(posted[0]?.id);
+  });
+
+  it("does not start a call that could outlast the delivery's deadline", async () => {
+    const mark = fake.calls.length;
+    await expect(
+      effects.notify(discordEffectState(), "approved", { key: "k", deadline: Date.now() + 5_000 }),
+    ).rejects.toMatchObject({ reason: "out-of-time" });
+    expect(since(mark)).toEqual([]);
+  });
+
   it("edits the card in place, and reports a deleted card as a permanent problem", async () => {
     const state = discordEffectState();
     const ref = await effects.postCard(state);

@@ -76,13 +76,14 @@ describe("the approval card", () => {
     const card = renderCard(state);
     expect(card.allowed_mentions).toEqual({ parse: [] });
     const [summary, answers] = embedsOf(state);
-    expect(summary?.title).toBe("Join request · Makers Guild");
+    expect(summary?.title).toBe("Request to join Makers Guild");
     expect(summary?.description).toBe(
       [
         `**Applicant:** <@${APPLICANT}> · Ada \\*\\*the\\*\\* <${ZWSP}@&100000000000000004>`,
         "⏳ **Waiting for review**",
-        "**Seats:** 3/10",
+        "Seats: 3 of 10 taken",
         "**Submitted:** <t:1780315200:f>",
+        "**Profile:** Display name: Ada · Default photo · Account created 2015-08-10 · Joined the server 2026-05-01",
       ].join("\n"),
     );
     expect(summary?.fields?.[0]?.name).toMatch(/^Profile strength: \d+\/100$/);
@@ -115,7 +116,7 @@ describe("the approval card", () => {
       admittedAt: "2026-06-02T09:00:00.000Z",
     });
     expect(renderCard(approved).components).toEqual([]);
-    expect(embedsOf(approved)[0]?.description).toContain(`✅ **Approved** by <@${MOD}>, <t:1780390800:f>`);
+    expect(embedsOf(approved)[0]?.description).toContain(`✅ **Approved** by <@${MOD}> on <t:1780390800:f>`);
 
     const denied = stateOf({
       status: "denied",
@@ -124,30 +125,27 @@ describe("the approval card", () => {
     });
     expect(renderCard(denied).components).toEqual([]);
     const description = embedsOf(denied)[0]?.description ?? "";
-    expect(description).toContain(`⛔ **Declined** by <@${MOD}>`);
+    expect(description).toContain(`⛔ **Denied** by <@${MOD}>`);
     expect(description).toContain(`**Reason:** No \\*\\*photo\\*\\* @${ZWSP}here`);
 
     const automatic = stateOf({
       status: "denied",
       decision: { ...decision("denied"), by: { kind: "system", id: "gatekeeper" } },
     });
-    expect(embedsOf(automatic)[0]?.description).toContain("Declined** by Gatekeeper (automatically)");
+    expect(embedsOf(automatic)[0]?.description).toContain("Denied** automatically on");
 
     const waitlisted = stateOf(
       { status: "waitlisted", decision: decision("approved") },
       { waitlistPosition: 4, seats: { used: 10, capacity: 10 } },
     );
     const w = embedsOf(waitlisted)[0]?.description ?? "";
-    expect(w).toContain("🕒 **Approved, on the waitlist** by");
-    expect(w).toContain("Waitlist position: **4**");
-    expect(w).toContain("**Seats:** 10/10 · full (approvals join the waitlist)");
+    expect(w).toContain("🕒 **Approved, waiting for a seat** (position 4 on the waitlist) by");
+    expect(w).toContain("Seats: 10 of 10 taken · full (approvals join the waitlist)");
 
     expect(textOf(stateOf({ status: "withdrawn", closedAt: NOW.toISOString() }))).toContain(
       "Withdrawn** by the applicant",
     );
-    expect(textOf(stateOf({ status: "expired", closedAt: NOW.toISOString() }))).toContain(
-      "Expired** without a decision",
-    );
+    expect(textOf(stateOf({ status: "expired", closedAt: NOW.toISOString() }))).toContain("Expired** on <t:");
     expect(renderCard(stateOf({ status: "expired" })).components).toEqual([]);
   });
 
@@ -230,7 +228,7 @@ describe("the applicant's notices and the reminder", () => {
     expect(waitlisted.content).toContain("on the waitlist at position 2");
   });
 
-  it("reminds moderators with a reply to the card that pings nobody", () => {
+  it("reminds moderators with a reply to the card that pings the listed moderators only", () => {
     const reminder = renderReminder(
       stateOf({ card: { channel: "100000000000000002", id: "100000000000000009" } }),
     );
@@ -239,9 +237,9 @@ describe("the applicant's notices and the reminder", () => {
       channel_id: "100000000000000002",
       fail_if_not_exists: false,
     });
-    expect(reminder.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(reminder.allowed_mentions).toEqual({ parse: [], users: [MOD], replied_user: false });
     expect(reminder.content).toContain(
-      `Ada \\*\\*the\\*\\* <${ZWSP}@&100000000000000004>'s request to join Makers Guild`,
+      `<@${MOD}> the request from Ada \\*\\*the\\*\\* <${ZWSP}@&100000000000000004> to join Makers Guild`,
     );
   });
 });

@@ -43,6 +43,19 @@ describe("gatekeeper discord register", () => {
     });
   });
 
+  it("over the Gateway, with no application id set, reads it from the token first", async () => {
+    const mark = fake.calls.length;
+    const gateway: DiscordSettings = { apiUrl: fake.apiUrl, botToken: fake.token, gateway: true };
+    const result = await registerDiscordCommands({ settings: gateway, config, guild: false });
+    expect(fake.calls.slice(mark).map((c) => `${c.status} ${c.method} ${c.path}`)).toEqual([
+      "200 GET /applications/@me",
+      `200 PUT /applications/${APP}/commands`,
+    ]);
+    expect(result.registered).toEqual([
+      { scope: "global", commands: ["apply", "apply-status", "apply-withdraw"] },
+    ]);
+  });
+
   it("registers the commands globally with one bulk overwrite", async () => {
     const mark = fake.calls.length;
     const result = await registerDiscordCommands({ settings, config, guild: false });

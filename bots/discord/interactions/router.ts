@@ -1,0 +1,74 @@
+import { type APIInteractionResponse, InteractionResponseType, InteractionType } from "discord-api-types/v10";
+import type { Core } from "../../../core/context.js";
+import * as Messages from "../../../core/messages.js";
+import { COMMANDS } from "../commands.js";
+import { parseCustomId } from "../custom-ids.js";
+import { type Interaction, pong } from "../interaction.js";
+import { autocomplete } from "./autocomplete.js";
+import { approveButton } from "./buttons/approve.js";
+import { continueButton } from "./buttons/continue.js";
+import { denyButton } from "./buttons/deny.js";
+import { applyCommand } from "./commands/apply.js";
+import { statusCommand } from "./commands/status.js";
+import { withdrawCommand } from "./commands/withdraw.js";
+import { denyReason } from "./modals/deny-reason.js";
+import { formPage } from "./modals/form-page.js";
+import { say } from "./reply.js";
+
+/**
+ * Every interaction to its handler, by command name or custom-id kind (like `bots/slack/app.ts`).
+ * Each answer is a modal (9), an ephemeral message (4), an update (7) of the applicant's own
+ * message, a deferred update (6) whose visible change the outbox worker makes, or autocomplete
+ * choices (8). Nothing here calls Discord: slow work is recorded and done after the answer.
+ */
+export async function handleInteraction(core: Core, i: Interaction): Promise<APIInteractionResponse> {
+  switch (i.type) {
+    case InteractionType.Ping:
+      return pong;
+    case InteractionType.ApplicationCommand:
+      switch (i.data.name) {
+        case COMMANDS.apply:
+          return applyCommand(core, i);
+        case COMMANDS.status:
+          return statusCommand(core, i);
+        case COMMANDS.withdraw:
+          return withdrawCommand(core, i);
+        default:
+          return say(Messages.unknownCommand(i.data.name));
+      }
+    case InteractionType.ApplicationCommandAutocomplete:
+      return autocomplete(core, i);
+    case InteractionType.MessageComponent: {
+      const id = parseCustomId(i.data.custom_id);
+      switch (id?.kind) {
+        case "next":
+          return continueButton(core, i, id);
+        case "approve":
+          return approveButton(core, i, id.requestId);
+        case "deny":
+          return denyButton(core, i, id.requestId);
+        default:
+          return say(Messages.STALE_BUTTON);
+      }
+    }
+    case InteractionType.ModalSubmit: {
+      const id = parseCustomId(i.data.custom_id);
+      switch (id?.kind) {
+        case "form":
+          return formPage(core, i, id);
+        case "reason":
+          return denyReason(core, i, id.requestId);
+        default:
+          return say(Messages.FORM_GONE);
+      }
+    }
+  }
+}
+
+/** The answer when handling failed unexpectedly (logged by the caller). */
+export function failureAnswer(i: Interaction | undefined): APIInteractionResponse {
+  if (i?.type === InteractionType.ApplicationCommandAutocomplete) {
+    return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
+  }
+  return say(Messages.FAILED);
+}

@@ -1,0 +1,53 @@
+/**
+ * Every Slack interaction is answered within one budget, measured from the moment the handler
+ * received it: Bolt's `AwsLambdaReceiver` answers only when the listener returns, so every slow
+ * platform call a listener makes is bounded by what is left of the budget. A call that does not
+ * fit is abandoned (logged), never waited for: Slack stops waiting at 3 seconds.
+ */
+export const ANSWER_BUDGET_MS = 2_500;
+
+/** The header the Slack handler stamps on each request so listeners know when it arrived. */
+export const RECEIVED_AT_HEADER = "x-gatekeeper-received-at";
+
+export interface Deadline {
+  /** Milliseconds left before the answer must go. */
+  remaining(): number;
+}
+
+export function deadlineFrom(receivedAt: number | undefined, budgetMs = ANSWER_BUDGET_MS): Deadline {
+  const start = receivedAt !== undefined && Number.isFinite(receivedAt) ? receivedAt : Date.now();
+  return { remaining: () => start + budgetMs - Date.now() };
+}
+
+/** Bolt's context carries `receivedAt` (from the receiver's custom properties). */
+export function deadlineOf(context: Record<string, unknown>): Deadline {
+  const receivedAt = context.receivedAt;
+  return deadlineFrom(typeof receivedAt === "number" ? receivedAt : undefined);
+}
+
+export class LateError extends Error {
+  override name = "LateError";
+}
+
+/**
+ * Waits for `work` at most until the deadline, keeping `reserveMs` for what must still happen
+ * after it (e.g. recording the request). Past that it rejects with `LateError`; the call itself
+ * carries on unobserved.
+ */
+export async function within<T>(deadline: Deadline, work: Promise<T>, reserveMs = 0): Promise<T> {
+  const left = deadline.remaining() - reserveMs;
+  if (left <= 0) {
+    work.catch(() => undefined);
+    throw new LateError("no time left in the answer budget");
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LateError(`not done within ${left} ms`)), left);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
+  }
+}

@@ -1,0 +1,154 @@
+import type { Community } from "./config/schema.js";
+import type { EffectState } from "./effects.js";
+import { CARD_STATUS_LABEL } from "./messages.js";
+import type { Actor, JoinRequest, RequestStatus } from "./model.js";
+import type { Profile } from "./profile.js";
+import { type Inline, type Line, line } from "./text.js";
+
+/**
+ * The approval card as data: what moderators see about a request, whatever the platform. A pure
+ * function of the recorded state; the Slack and Discord builders only lay it out.
+ */
+export interface CardModel {
+  requestId: string;
+  communityId: string;
+  title: string;
+  status: RequestStatus;
+  applicant: { userId: string; name: string };
+  submittedAt: string;
+  /** The profile at a glance, each fact the applicant's own data as text. */
+  profile: string[];
+  answers: { label: string; value: string }[];
+  note: string | undefined;
+  score: JoinRequest["evaluation"]["breakdown"] & { total: number };
+  rules: {
+    heading: Line;
+    items: { label: string; passed: boolean; checked: boolean; detail: string }[];
+  };
+  /** The state line: status, who decided and when, waitlist position, closing. */
+  headline: Line;
+  /** The decision's reason, as the moderator (or the rules) gave it. */
+  reason: string | undefined;
+  /** Seats, while they matter to this request (open or admitted). */
+  seats: string | undefined;
+  /** What moderators should know: delivery problems, rules the bot could not check. */
+  issues: string[];
+  /** Which buttons are live. */
+  actions: { approve: boolean; deny: boolean };
+}
+
+const PLATFORM_NAME = { slack: "Slack", discord: "Discord" } as const;
+
+export function cardModel(state: EffectState): CardModel {
+  const { request, community } = state;
+  const { evaluation } = request;
+  const unchecked = evaluation.rules.filter((r) => !r.passed && !r.checked);
+  const open = request.status === "pending";
+  return {
+    requestId: request.id,
+    communityId: community.id,
+    title: `Request to join ${community.name}`,
+    status: request.status,
+    applicant: request.applicant,
+    submittedAt: request.createdAt,
+    profile: profileFacts(request.profile),
+    answers: request.answers.map((a) => ({ label: a.label, value: a.value })),
+    note: request.note,
+    score: { ...evaluation.breakdown, total: evaluation.score },
+    rules: {
+      heading: line(
+        { bold: "Rules:" },
+        evaluation.rules.length === 0
+          ? " none configured"
+          : evaluation.passed
+            ? " all passed"
+            : " some failed",
+      ),
+      items: evaluation.rules.map((r) => ({
+        label: r.label,
+        passed: r.passed,
+        checked: r.checked,
+        detail: r.detail,
+      })),
+    },
+    headline: headline(request, state.waitlistPosition),
+    reason: request.decision?.reason,
+    seats: ["pending", "approved", "waitlisted"].includes(request.status)
+      ? seatsLine(state, community)
+      : undefined,
+    issues: [
+      ...(open && unchecked.length > 0
+        ? [
+            `${unchecked.length === 1 ? "One rule" : `${unchecked.length} rules`} could not be checked; review them by hand.`,
+          ]
+        : []),
+      ...(request.issues ?? []),
+    ],
+    actions: { approve: open, deny: open },
+  };
+}
+
+function by(actor: Actor): Inline[] {
+  return actor.kind === "system" ? ["automatically"] : ["by ", { user: actor.id, name: actor.name }];
+}
+
+function headline(request: JoinRequest, waitlistPosition: number | undefined): Line {
+  const label = { bold: CARD_STATUS_LABEL[request.status] };
+  const d = request.decision;
+  const decided: Inline[] = d ? [" ", ...by(d.by), " on ", { at: d.at }] : [];
+  const closed = request.closedAt ?? request.updatedAt;
+  switch (request.status) {
+    case "pending":
+      return line(label);
+    case "approved": {
+      const fromWaitlist = request.admittedAt && d?.outcome === "approved" && request.admittedAt !== d.at;
+      return line(
+        label,
+        ...decided,
+        ...(fromWaitlist && request.admittedAt ? [" · seat given on ", { at: request.admittedAt }] : []),
+        ...(request.leftAt ? [" · seat given back and access revoked on ", { at: request.leftAt }] : []),
+      );
+    }
+    case "waitlisted": {
+      const position = waitlistPosition ? `position ${waitlistPosition} on the waitlist` : "on the waitlist";
+      return line(label, ` (${position})`, ...decided);
+    }
+    case "denied":
+      return line(label, ...decided);
+    case "withdrawn":
+      return line(label, " by the applicant on ", { at: closed });
+    case "expired":
+      return line(label, " on ", { at: closed }, ": nobody decided in time");
+  }
+}
+
+function seatsLine(state: EffectState, community: Community): string {
+  const { used, capacity } = state.seats;
+  if (capacity === undefined) return `Seats: ${used} taken (no limit)`;
+  const full =
+    used >= capacity
+      ? ` · full (${community.whenFull === "waitlist" ? "approvals join the waitlist" : "new requests are declined"})`
+      : "";
+  return `Seats: ${used} of ${capacity} taken${full}`;
+}
+
+/** The profile at a glance (every value is the applicant's own). Only an email's domain is shown. */
+export function profileFacts(p: Profile): string[] {
+  if (!p.available)
+    return [`${PLATFORM_NAME[p.platform]} profile unavailable (the lookup failed or timed out)`];
+  const domain = p.email?.split("@").pop();
+  const facts: (string | undefined)[] = [
+    p.realName ? `${p.platform === "slack" ? "Real name" : "Display name"}: ${p.realName}` : undefined,
+    p.platform === "slack" ? (p.title ? `Title: ${p.title}` : "No title") : undefined,
+    p.timezone ? `Time zone: ${p.timezone}` : undefined,
+    domain ? `Email domain: ${domain}` : undefined,
+    p.hasAvatar === undefined ? undefined : p.hasAvatar ? "Custom photo" : "Default photo",
+    p.accountCreatedAt ? `Account created ${p.accountCreatedAt.slice(0, 10)}` : undefined,
+    p.joinedAt ? `Joined the server ${p.joinedAt.slice(0, 10)}` : undefined,
+    p.isGuest ? "Guest account" : undefined,
+    p.isBot ? "Bot account" : undefined,
+    p.isDeleted ? "Deactivated account" : undefined,
+  ];
+  if (p.platform === "slack" && !p.realName) facts.unshift("No real name");
+  return facts.filter((f): f is string => f !== undefined);
+}

@@ -1,0 +1,6 @@
+/** Limits that more than one surface enforces: one constant each. */
+
+/** A moderator's deny reason (and any reason the bot records), in characters. */
+export const REASON_MAX = 1000;
+/** The part of a reason shown in an applicant's `/apply status`. */
+export const STATUS_REASON_MAX = 300;

@@ -1,0 +1,74 @@
+import * as Capacity from "../capacity.js";
+import * as Communities from "../communities.js";
+import type { Community } from "../config/schema.js";
+import type { Core } from "../context.js";
+import type { JoinRequest } from "../model.js";
+import * as Requests from "../requests.js";
+import { failureSummary } from "../rules.js";
+import { actorOf, type Origin } from "./origin.js";
+
+export type Refused = { kind: "forbidden" } | { kind: "not-found" };
+
+export type DecideOutcome =
+  | { kind: "decided"; request: JoinRequest }
+  | { kind: "already"; request: JoinRequest }
+  | { kind: "full"; request: JoinRequest; community: Community; seats: Capacity.Seats }
+  | Refused;
+
+export type DenyFormOutcome =
+  | { kind: "form"; request: JoinRequest; community: Community; prefill: string }
+  | { kind: "already"; request: JoinRequest }
+  | Refused;
+
+/**
+ * Who may decide on a request: a moderator of its community (by user id, or on Discord by role),
+ * acting from the community's own platform and workspace. Every surface that decides (card
+ * buttons, the reason modal, the queue, bulk actions) goes through here.
+ */
+export async function authorize(
+  core: Core,
+  origin: Origin,
+  requestId: string,
+): Promise<{ ok: true; request: JoinRequest; community: Community } | { ok: false; outcome: Refused }> {
+  const request = await Requests.get(core, requestId);
+  const community = request ? Communities.find(core, request.communityId) : undefined;
+  if (!request || !community) return { ok: false, outcome: { kind: "not-found" } };
+  const here =
+    request.platform === origin.platform &&
+    community.platform === origin.platform &&
+    request.workspace === origin.workspace;
+  if (!here || !Communities.isModerator(community, origin.userId, origin.roles ?? [])) {
+    core.log.info("decision refused: not a moderator here", { requestId, user: origin.userId });
+    return { ok: false, outcome: { kind: "forbidden" } };
+  }
+  return { ok: true, request, community };
+}
+
+/** Approve or deny. One decision wins, however many moderators click, however often. */
+export async function decide(
+  core: Core,
+  origin: Origin,
+  input: { requestId: string; outcome: "approve" | "deny"; reason?: string | undefined },
+): Promise<DecideOutcome> {
+  const allowed = await authorize(core, origin, input.requestId);
+  if (!allowed.ok) return allowed.outcome;
+  const { community } = allowed;
+  const outcome = await Requests.decide(core, {
+    request: allowed.request,
+    community,
+    by: actorOf(origin),
+    outcome: input.outcome,
+    reason: input.reason,
+  });
+  if (outcome.kind === "full") return { ...outcome, community, seats: await Capacity.seats(core, community) };
+  return outcome;
+}
+
+/** Deny asks for a reason first: the form, pre-filled with the failed rules, for a moderator of a pending request. */
+export async function denyForm(core: Core, origin: Origin, requestId: string): Promise<DenyFormOutcome> {
+  const allowed = await authorize(core, origin, requestId);
+  if (!allowed.ok) return allowed.outcome;
+  const { request, community } = allowed;
+  if (request.status !== "pending") return { kind: "already", request };
+  return { kind: "form", request, community, prefill: failureSummary(request.evaluation) };
+}
