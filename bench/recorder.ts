@@ -21,7 +21,18 @@ export interface Totals {
   calls: number;
 }
 
-const READS = new Set(["GetCommand", "QueryCommand", "ScanCommand", "BatchGetCommand", "TransactGetCommand"]);
+/** Read commands, as the DocumentClient names them and as the client underneath does (newer SDKs). */
+const READS = new Set([
+  "GetCommand",
+  "GetItemCommand",
+  "QueryCommand",
+  "ScanCommand",
+  "BatchGetCommand",
+  "BatchGetItemCommand",
+  "TransactGetCommand",
+  "TransactGetItemsCommand",
+]);
+const UPDATES = new Set(["UpdateCommand", "UpdateItemCommand"]);
 
 interface Consumed {
   CapacityUnits?: number;
@@ -60,7 +71,7 @@ export function recordCapacity(doc: DynamoDBDocumentClient): CapacityRecorder {
       totals.calls++;
       // Outbox entries: the claim sets a lease, the settle is fenced on it (core/outbox.ts).
       const key = input.Key as { pk?: string; sk?: string } | undefined;
-      if (command === "UpdateCommand" && key?.sk?.startsWith("EFFECT#")) {
+      if (UPDATES.has(command) && key?.sk?.startsWith("EFFECT#")) {
         const id = `${key.pk}/${key.sk}`;
         const update = String(input.UpdateExpression ?? "");
         if (update.includes("leaseUntil = :lease")) claims.set(id, started);
