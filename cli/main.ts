@@ -240,7 +240,9 @@ async function sweepOnce(args: string[]): Promise<number> {
   process.stdout.write(
     `Swept: ${report.expired} expired, ${report.reminded} reminded, ${report.admitted} admitted from waitlists; ` +
       `outbox: ${report.effects.done} done, ${report.effects.retry} to retry, ${report.effects.failed} failed, ` +
-      `${report.effects.dead} dead; ${report.stuck} stuck; ${report.deadLetters} in the dead-letter index.\n`,
+      `${report.effects.dead} dead; ${report.stuck} stuck; ${report.deadLetters} in the dead-letter index.\n` +
+      `Moderator tools: ${report.timers?.noReply ?? 0} unanswered questions, ${report.timers?.claimsEnded ?? 0} claims ended; ` +
+      `Discord members checked ${report.members?.checked ?? 0}, seats freed ${report.members?.freed ?? 0}.\n`,
   );
   return 0;
 }

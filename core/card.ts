@@ -1,6 +1,15 @@
 import type { Community } from "./config/schema.js";
 import type { EffectState } from "./effects.js";
-import { CARD_STATUS_LABEL } from "./messages.js";
+import { lapsed } from "./interview-state.js";
+import {
+  blockedLine,
+  CARD_STATUS_LABEL,
+  claimLine,
+  historyLines,
+  noReplyLine,
+  repliedLine,
+  waitingLine,
+} from "./messages.js";
 import type { Actor, JoinRequest, RequestStatus } from "./model.js";
 import type { Profile } from "./profile.js";
 import { type Inline, type Line, line } from "./text.js";
@@ -35,6 +44,12 @@ export interface CardModel {
   issues: string[];
   /** Which buttons are live. */
   actions: { approve: boolean; deny: boolean };
+  /** The moderator tools' state: who is reviewing it, the interview, a block. */
+  activity: Line[];
+  /** The applicant's earlier requests in this community and what changed in the answers (empty: none). */
+  history: Line[];
+  /** Which tool buttons are live: ask (no question open), claim or unclaim. */
+  tools: { ask: boolean; claim: boolean; unclaim: boolean };
 }
 
 const PLATFORM_NAME = { slack: "Slack", discord: "Discord" } as const;
@@ -85,7 +100,28 @@ export function cardModel(state: EffectState): CardModel {
       ...(request.issues ?? []),
     ],
     actions: { approve: open, deny: open },
+    activity: activity(request),
+    history: request.history ? historyLines(request.history) : [],
+    tools: {
+      ask: open && request.awaitingRound === undefined,
+      claim: open && !request.claim,
+      unclaim: open && request.claim !== undefined,
+    },
   };
+}
+
+function activity(request: JoinRequest): Line[] {
+  const open = request.status === "pending";
+  const lines: Line[] = [];
+  if (open && request.claim) lines.push(claimLine(request.claim));
+  const last = request.interview?.at(-1);
+  if (last) {
+    if (last.reply) lines.push(repliedLine(last));
+    else if (lapsed(request, last)) lines.push(noReplyLine(last, request.status === "denied"));
+    else if (open && request.awaitingRound === last.n) lines.push(waitingLine(last));
+  }
+  if (request.blocked) lines.push(blockedLine(request.blocked));
+  return lines;
 }
 
 function by(actor: Actor): Inline[] {

@@ -26,9 +26,23 @@ export const effectSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("remind") }),
   /** Tells the moderators (review channel) that another entry of the request is stuck, and why. */
   z.object({ kind: z.literal("stuck"), effect: z.string(), why: z.string() }),
+  /** A moderator's question, sent to the applicant by DM with a Reply button. */
+  z.object({ kind: z.literal("question.dm"), round: z.number().int().min(1) }),
+  /** One entry of the interview, posted in the card's thread. */
+  z.object({
+    kind: z.literal("thread.post"),
+    round: z.number().int().min(1),
+    part: z.enum(["question", "reply", "no-reply"]),
+  }),
 ]);
 export type EffectSpec = z.infer<typeof effectSpecSchema>;
 export type EffectKind = EffectSpec["kind"];
+
+/** What a thread post says: which round of the interview, and which part of it. */
+export type ThreadEntry = Omit<Extract<EffectSpec, { kind: "thread.post" }>, "kind">;
+
+/** Whether an admitted member still holds what their seat stands for (Discord: in the server, with the role). */
+export type MemberCheck = "member" | "left" | "role-removed";
 
 /** Everything a card, notice or grant needs, read fresh from the table when the effect runs. */
 export interface EffectState {
@@ -88,6 +102,25 @@ export interface PlatformEffects {
   remind(state: EffectState, ctx?: EffectContext): Promise<void>;
   /** Posts the core's words (`core/messages.ts`) to the review channel (a stuck delivery). */
   alert(state: EffectState, text: Text, ctx?: EffectContext): Promise<void>;
+  /** Sends the applicant a moderator's question (a DM with a Reply button). */
+  askApplicant(state: EffectState, round: number, ctx?: EffectContext): Promise<void>;
+  /**
+   * Where the interview is threaded, opening it if the platform needs to (Slack: the card's own
+   * thread, no call; Discord: a thread started from the card message). Must tolerate "already open".
+   */
+  openThread(state: EffectState, card: MessageRef, ctx?: EffectContext): Promise<MessageRef>;
+  /** Posts one entry of the interview in the thread. */
+  postInThread(
+    state: EffectState,
+    thread: MessageRef,
+    entry: ThreadEntry,
+    ctx?: EffectContext,
+  ): Promise<void>;
+  /**
+   * Whether an admitted member still holds their seat's access, for platforms without a leave
+   * event (Discord). Throws `RetryableEffectError` on a rate limit or outage (the check stops there).
+   */
+  checkMember?(community: Community, userId: string): Promise<MemberCheck>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Community } from "./config/schema.js";
 import type { EffectSpec, NoticeKind } from "./effects.js";
 import { REASON_MAX } from "./limits.js";
-import type { Actor, JoinRequest, RequestStatus } from "./model.js";
+import type { Actor, JoinRequest, RequestHistory, RequestStatus } from "./model.js";
 import type { Platform } from "./platform.js";
 import type { FieldError, Refusal } from "./policy.js";
 import { type Inline, type Line, line, type Text, text } from "./text.js";
@@ -357,6 +357,10 @@ export function activity(spec: EffectSpec): string {
       return "reminding the moderators";
     case "stuck":
       return "telling the moderators about a stuck delivery";
+    case "question.dm":
+      return "sending a moderator's question to the applicant";
+    case "thread.post":
+      return "posting in the card's thread";
   }
 }
 
@@ -370,4 +374,242 @@ export function stuck(community: Community, applicant: string, what: string, why
     { code: "gatekeeper outbox retry" },
     ".",
   );
+}
+
+// Moderator tools: the interview, claims, deny and block, history
+
+/** Labels of the card's tool buttons. */
+export const TOOL_BUTTONS = {
+  ask: "Ask a question",
+  claim: "Claim",
+  unclaim: "Unclaim",
+  reply: "Reply",
+} as const;
+
+/** The moderator's question form. */
+export const ASK_FORM = {
+  title: "Ask the applicant",
+  submit: "Send",
+  questionLabel: "Your question (sent to the applicant by DM)",
+  questionHint: "They answer with a Reply button; the exchange is threaded under the card.",
+  intro: (request: JoinRequest, community: Community) =>
+    `Ask ${request.applicant.name} about their request to join ${community.name}. They have ${hours(community.interviewExpiryHours)} to reply.`,
+  empty: "Please write a question.",
+  tooLong: (max: number) => `Please keep the question under ${max} characters.`,
+};
+
+/** The applicant's reply form. */
+export const REPLY_FORM = {
+  title: "Reply to the moderators",
+  submit: "Send reply",
+  replyLabel: "Your reply",
+  replyHint: (max: number) => `Up to ${max} characters; only the moderators see it.`,
+  empty: "Please write a reply.",
+  tooLong: (max: number) => `Please keep the reply under ${max} characters.`,
+};
+
+export const askInvalid = (problem: "empty" | "too-long", max: number): Text =>
+  text(problem === "empty" ? ASK_FORM.empty : ASK_FORM.tooLong(max));
+
+export const replyInvalid = (problem: "empty" | "too-long", max: number): Text =>
+  text(problem === "empty" ? REPLY_FORM.empty : REPLY_FORM.tooLong(max));
+
+/** The deny form's block option. */
+export const BLOCK_OPTION = {
+  label: "Also block this person",
+  hint: (community: Community) =>
+    `They won't be able to apply to ${community.name} again (an admin can undo it with gatekeeper unblock).`,
+};
+
+function hours(n: number): string {
+  return n === 1 ? "1 hour" : `${n} hours`;
+}
+
+/** The DM carrying a moderator's question; the Reply button sits under it. */
+export function questionDm(community: Community, question: string, dueAt: string): Text {
+  return [
+    line(`The moderators of ${community.name} have a question about your request to join:`),
+    line(question),
+    line("Use the ", { bold: TOOL_BUTTONS.reply }, " button below to answer by ", { at: dueAt }, "."),
+  ];
+}
+
+/** A question, as posted in the card's thread. */
+export function questionPost(n: number, by: Actor, question: string): Text {
+  return [line({ bold: `Question ${n}` }, " from ", ...actorPieces(by), ":"), line(question)];
+}
+
+/** The applicant's reply, as posted in the card's thread (mentions the moderator who asked). */
+export function replyPost(n: number, request: JoinRequest, askedBy: Actor, reply: string): Text {
+  return [
+    line(
+      { bold: `Reply ${n}` },
+      ` from ${request.applicant.name}`,
+      ...(askedBy.kind === "user" ? [" to ", { user: askedBy.id, name: askedBy.name }] : []),
+      ":",
+    ),
+    line(reply),
+  ];
+}
+
+/** The thread post when the time to reply ran out. */
+export function noReplyPost(n: number, community: Community, declined: boolean): Text {
+  return text(
+    `No reply to question ${n} within ${hours(community.interviewExpiryHours)}: `,
+    declined ? "the request was declined." : `the request is back in the queue, flagged "no reply".`,
+  );
+}
+
+/** The reason recorded (and sent to the applicant) when a request is declined for no reply. */
+export function noReplyReason(community: Community): string {
+  return `No reply to the moderators' question within ${hours(community.interviewExpiryHours)}.`;
+}
+
+function actorPieces(actor: Actor): Inline[] {
+  return actor.kind === "system" ? ["Gatekeeper"] : [{ user: actor.id, name: actor.name }];
+}
+
+/** To a moderator asking while a question is still open. */
+export function questionPending(round: { n: number; askedBy: Actor; askedAt: string }): Text {
+  return text(
+    `Question ${round.n}, asked by `,
+    ...actorPieces(round.askedBy),
+    " on ",
+    { at: round.askedAt },
+    ", is still waiting for the applicant's reply. Ask again once they reply (or the time runs out), or decide now.",
+  );
+}
+
+export const QUESTION_SENT = text("Question sent. The exchange will appear in the card's thread.");
+
+/** To the applicant, once their reply is recorded. */
+export const replySent = (community: Community): Text =>
+  text(`Thanks! Your reply was passed on to the moderators of ${community.name}.`);
+
+/** To an applicant whose reply cannot be taken, and why. */
+export function replyRefused(
+  kind: "closed" | "already" | "lapsed" | "not-yours" | "not-found",
+  community: Community | undefined,
+  platform: Platform,
+): Text {
+  const name = community?.name ?? "the community";
+  switch (kind) {
+    case "closed":
+      return text(
+        `Your request to join ${name} was already decided, so your reply was not passed on. Type `,
+        { code: COMMANDS[platform].status },
+        " to see where it stands.",
+      );
+    case "already":
+      return text("You already replied to this question. Thanks!");
+    case "lapsed":
+      return text(
+        `The time to reply to this question ran out, so the moderators of ${name} will decide without it.`,
+      );
+    case "not-yours":
+      return text("This question was meant for someone else.");
+    case "not-found":
+      return REQUEST_GONE;
+  }
+}
+
+/** To a moderator clicking Claim on a request someone else is reviewing. */
+export function claimTaken(claim: { by: Actor; at: string; until: string }): Text {
+  return text(
+    ...actorPieces(claim.by),
+    " is already reviewing this request (since ",
+    { at: claim.at },
+    ", until ",
+    { at: claim.until },
+    "). You can still approve or deny it.",
+  );
+}
+
+/** To a moderator clicking Unclaim on someone else's claim. */
+export function notYourClaim(claim: { by: Actor; until: string }): Text {
+  return text(
+    "Only ",
+    ...actorPieces(claim.by),
+    " can unclaim this request; their claim ends on its own at ",
+    { at: claim.until },
+    ".",
+  );
+}
+
+export const NOT_CLAIMED = text("Nobody is reviewing this request right now.");
+
+// The card's lines for the tools
+
+export function claimLine(claim: { by: Actor; at: string; until: string }): Line {
+  return line(
+    "👀 Being reviewed by ",
+    ...actorPieces(claim.by),
+    " since ",
+    { at: claim.at },
+    " (until ",
+    { at: claim.until },
+    ")",
+  );
+}
+
+export function waitingLine(round: { n: number; askedBy: Actor; askedAt: string }): Line {
+  return line(
+    "💬 Waiting for the applicant's reply since ",
+    { at: round.askedAt },
+    ` (question ${round.n}, asked by `,
+    ...actorPieces(round.askedBy),
+    ")",
+  );
+}
+
+export function repliedLine(round: { n: number; repliedAt?: string | undefined }): Line {
+  return line(
+    `💬 Replied to question ${round.n}`,
+    ...(round.repliedAt ? [" on ", { at: round.repliedAt }] : []),
+    " (see the thread)",
+  );
+}
+
+export function noReplyLine(round: { n: number; askedAt: string }, declined: boolean): Line {
+  return line(
+    `⚠️ No reply to question ${round.n} (asked `,
+    { at: round.askedAt },
+    declined ? "): declined for no reply" : `): back in the queue, flagged "no reply"`,
+  );
+}
+
+export function blockedLine(blocked: { by: Actor; at: string }): Line {
+  return line("🚫 Blocked from applying again by ", ...actorPieces(blocked.by), " on ", { at: blocked.at });
+}
+
+const CHANGE_LABEL = { changed: "changed", unchanged: "unchanged", new: "new" } as const;
+
+/** The card's history: earlier requests in this community, and the answers against the last one. */
+export function historyLines(history: RequestHistory): Line[] {
+  const total = history.earlier.length + history.more;
+  const lines: Line[] = [
+    line({ bold: `Earlier requests here (${total}):` }),
+    ...history.earlier.map((e) => {
+      const when: Inline[] = [{ at: e.closedAt ?? e.createdAt, style: "date" }];
+      const who: Inline[] =
+        e.by && e.by.kind === "user"
+          ? [" by ", { user: e.by.id, name: e.by.name }]
+          : e.by
+            ? [" automatically"]
+            : [];
+      const reason = e.reason ? [`: ${clip(e.reason.replace(/\s+/g, " "), 200)}`] : [];
+      const blocked = e.blocked ? [" (blocked)"] : [];
+      return line("• ", CARD_STATUS_LABEL[e.status], ...who, " on ", ...when, ...blocked, ...reason);
+    }),
+    ...(history.more > 0 ? [line(`• and ${history.more} more`)] : []),
+  ];
+  if (history.diff && history.diff.length > 0) {
+    lines.push(
+      line(
+        { bold: "Answers since the last request:" },
+        ` ${history.diff.map((d) => `${d.label} ${CHANGE_LABEL[d.change]}`).join(" · ")}`,
+      ),
+    );
+  }
+  return lines;
 }

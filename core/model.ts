@@ -59,6 +59,50 @@ export const evaluationSchema = z.object({
 export const messageRefSchema = z.object({ channel: z.string(), id: z.string() });
 export type MessageRef = z.infer<typeof messageRefSchema>;
 
+/** One question a moderator asked the applicant, and what became of it. */
+export const interviewRoundSchema = z.object({
+  /** 1-based. */
+  n: z.number().int(),
+  question: z.string(),
+  askedBy: actorSchema,
+  askedAt: z.string(),
+  /** When the applicant's time to reply runs out. */
+  dueAt: z.string(),
+  reply: z.string().optional(),
+  repliedAt: z.string().optional(),
+});
+export type InterviewRound = z.infer<typeof interviewRoundSchema>;
+
+/** A moderator's claim: "I am reviewing this one". Anyone can still decide. */
+export const claimSchema = z.object({ by: actorSchema, at: z.string(), until: z.string() });
+export type Claim = z.infer<typeof claimSchema>;
+
+/**
+ * What moderators should know about the applicant's earlier requests in the same community,
+ * recorded with the request (earlier requests are closed, so it never goes stale).
+ */
+export const requestHistorySchema = z.object({
+  /** Newest first, at most a few. */
+  earlier: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(REQUEST_STATUSES),
+      createdAt: z.string(),
+      closedAt: z.string().optional(),
+      by: actorSchema.optional(),
+      reason: z.string().optional(),
+      blocked: z.boolean().optional(),
+    }),
+  ),
+  /** Earlier requests not listed. */
+  more: z.number().int(),
+  /** Each question against the last request's answer; absent when there is no earlier request. */
+  diff: z
+    .array(z.object({ id: z.string(), label: z.string(), change: z.enum(["changed", "unchanged", "new"]) }))
+    .optional(),
+});
+export type RequestHistory = z.infer<typeof requestHistorySchema>;
+
 export const joinRequestSchema = z.object({
   id: z.string(),
   communityId: z.string(),
@@ -90,6 +134,18 @@ export const joinRequestSchema = z.object({
   /** Delivery problems moderators should see on the card (e.g. the applicant's DMs are closed). */
   issues: z.array(z.string()).optional(),
   remindedAt: z.string().optional(),
+  /** Questions moderators asked the applicant, in order (the exchange is threaded under the card). */
+  interview: z.array(interviewRoundSchema).optional(),
+  /** The round waiting for the applicant's reply, if any (the condition of replies and of asking again). */
+  awaitingRound: z.number().int().optional(),
+  /** When a question went unanswered and the request went back to the queue ("no reply"). */
+  noReplyAt: z.string().optional(),
+  claim: claimSchema.optional(),
+  /** Denied and blocked from applying again, by whom and when. */
+  blocked: z.object({ by: actorSchema, at: z.string() }).optional(),
+  /** Where the interview is threaded (Slack: the card's own thread; Discord: a thread from the card). */
+  thread: messageRefSchema.optional(),
+  history: requestHistorySchema.optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
@@ -100,6 +156,9 @@ export const applicantStandingSchema = z.object({
   /** The request whose approval made them a member (its grant is the access the seat stands for). */
   membershipRequestId: z.string().optional(),
   blocked: z.boolean().optional(),
+  /** Who blocked the applicant from the card (deny and block), and when. */
+  blockedBy: actorSchema.optional(),
+  blockedAt: z.string().optional(),
 });
 export type ApplicantStanding = z.infer<typeof applicantStandingSchema>;
 
@@ -141,6 +200,10 @@ export const keys = {
     sk: `APPLICANT#${userId}`,
   }),
   draft: (key: string) => ({ pk: `DRAFT#${key}`, sk: "DRAFT" }),
+  /** A request's timer (a reply due, a claim ending), found by the sweeper in gsi1 `TIMERS`. */
+  timer: (requestId: string, kind: string) => ({ pk: `REQ#${requestId}`, sk: `TIMER#${kind}` }),
+  /** The Discord seat check's place in a community's members. */
+  reconcile: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "RECONCILE" }),
   /** gsi2: an applicant's requests across communities of one workspace. */
   byApplicant: (platform: string, workspace: string, userId: string) =>
     `APPLICANT#${platform}#${workspace}#${userId}`,
@@ -149,6 +212,7 @@ export const keys = {
   waitlist: (communityId: string) => `WAITLIST#${communityId}`,
   outbox: "OUTBOX",
   deadLetter: "DEADLETTER",
+  timers: "TIMERS",
 } as const;
 
 /** Waitlist tickets sort as strings in gsi1. */

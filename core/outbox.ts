@@ -15,7 +15,7 @@ import {
   RetryableEffectError,
 } from "./effects.js";
 import * as Messages from "./messages.js";
-import { type JoinRequest, keys, type RequestStatus } from "./model.js";
+import { type JoinRequest, keys, type MessageRef, type RequestStatus } from "./model.js";
 import { type Platform, platformSchema } from "./platform.js";
 import * as Requests from "./requests.js";
 import { effectKey, effectPuts } from "./store/items.js";
@@ -283,6 +283,18 @@ async function perform(
       await markPerformed(core, effect);
       return {};
     }
+    case "question.dm":
+      await performer.askApplicant(state, spec.round, ctx);
+      await markPerformed(core, effect);
+      return {};
+    case "thread.post": {
+      const card = state.request.card;
+      if (!card) throw new RetryableEffectError("the card is not posted yet", 1_000, "waiting");
+      const thread = state.request.thread ?? (await openThread(core, performer, state, card, ctx));
+      await performer.postInThread(state, thread, { round: spec.round, part: spec.part }, ctx);
+      await markPerformed(core, effect);
+      return {};
+    }
   }
 }
 
@@ -310,6 +322,7 @@ async function whyObsolete(core: Core, spec: EffectSpec, state: EffectState): Pr
         : `the request is ${request.status} now, no longer ${expected}`;
     }
     case "remind":
+    case "question.dm":
       return request.status === "pending" ? undefined : `the request is ${request.status} now`;
     case "grant": {
       if (request.status !== "approved") return `the request is ${request.status} now`;
@@ -355,6 +368,28 @@ async function markPerformed(core: Core, effect: EffectItem): Promise<void> {
       }),
     ),
   );
+}
+
+/** Opens the interview's thread under the card once, and remembers where it is. */
+async function openThread(
+  core: Core,
+  performer: PlatformEffects,
+  state: EffectState,
+  card: MessageRef,
+  ctx: EffectContext,
+): Promise<MessageRef> {
+  const thread = await performer.openThread(state, card, ctx);
+  await recorded(
+    core.store.doc.send(
+      new UpdateCommand({
+        TableName: core.store.table,
+        Key: keys.request(state.request.id),
+        UpdateExpression: "SET thread = if_not_exists(thread, :thread)",
+        ExpressionAttributeValues: { ":thread": thread },
+      }),
+    ),
+  );
+  return thread;
 }
 
 /** The request, its community, seats and waitlist position, as they are now. */

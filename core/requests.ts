@@ -63,6 +63,8 @@ export interface SubmitInput {
   answers: Record<string, string | undefined>;
   note?: string | undefined;
   profile: Profile;
+  /** The applicant's earlier requests here, for the card (`core/history.ts`). */
+  history?: JoinRequest["history"];
 }
 
 export type SubmitOutcome =
@@ -114,7 +116,7 @@ export async function setBlocked(
     new UpdateCommand({
       TableName: core.store.table,
       Key: keys.applicant(community.id, userId),
-      UpdateExpression: "SET #blocked = :b",
+      UpdateExpression: blocked ? "SET #blocked = :b" : "SET #blocked = :b REMOVE blockedBy, blockedAt",
       ExpressionAttributeNames: names("blocked"),
       ExpressionAttributeValues: { ":b": blocked },
     }),
@@ -183,6 +185,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       ...(valid.note ? { note: valid.note } : {}),
       profile: input.profile,
       evaluation,
+      ...(input.history ? { history: input.history } : {}),
       status,
       version: 1,
       createdAt: at,
@@ -252,6 +255,8 @@ export interface DecisionInput {
   by: Actor;
   outcome: "approve" | "deny";
   reason?: string | undefined;
+  /** Deny only: also block the applicant from applying again (recorded with who and when). */
+  block?: boolean | undefined;
 }
 
 /**
@@ -276,11 +281,13 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
   if (input.outcome === "deny") {
     const at = core.now().toISOString();
     const decision = { outcome: "denied" as const, by, at, ...(reason ? { reason } : {}) };
+    const blocked = input.block ? { by, at } : undefined;
     const outcome = await finish(core, request, "denied", [
-      transition(core, request, "pending", "denied", { decision, closedAt: at }),
-      releaseStanding(core, request, { cooldownUntil: cooldownUntil(community, core.now()) }),
+      transition(core, request, "pending", "denied", { decision, closedAt: at, blocked }),
+      releaseStanding(core, request, { cooldownUntil: cooldownUntil(community, core.now()), block: blocked }),
       ...effectPuts(core, request, [{ kind: "notice", notice: "denied" }, { kind: "card.update" }], "denied"),
       audit("denied", "denied", true),
+      ...(blocked ? [auditPut(core, { requestId: request.id, actor: by, action: "blocked" })] : []),
     ]);
     if (outcome === "seat-taken") throw new Error(`inconsistent standing for request ${request.id}`);
     return outcome;

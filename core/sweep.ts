@@ -4,6 +4,8 @@ import type { Platform } from "./config/schema.js";
 import type { Core } from "./context.js";
 import * as Outbox from "./outbox.js";
 import * as Requests from "./requests.js";
+import { type ReconcileReport, reconcileSeats } from "./usecases/reconcile.js";
+import { sweepTimers, type TimersReport } from "./usecases/timers.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -15,6 +17,10 @@ export interface SweepReport {
   /** Entries still retrying after `STUCK_AFTER` failures (`gatekeeper outbox list`). */
   stuck: number;
   deadLetters: Outbox.EffectItem[];
+  /** Moderator tools: questions nobody replied to, claims that ran out. */
+  timers?: TimersReport;
+  /** Discord seats checked against who is still in the server with the role. */
+  members?: ReconcileReport;
 }
 
 export interface SweepOptions extends Outbox.RunOptions {
@@ -57,6 +63,8 @@ export async function sweep(
       if (await Requests.remind(core, request)) report.reminded++;
     }
   }
+  report.timers = await sweepTimers(core);
+  report.members = await reconcileSeats(core, performers);
   for (const community of communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
@@ -67,6 +75,8 @@ export async function sweep(
     expired: report.expired,
     reminded: report.reminded,
     admitted: report.admitted,
+    timers: report.timers,
+    members: report.members,
     effects: report.effects,
     stuck: report.stuck,
     deadLetters: report.deadLetters.length,

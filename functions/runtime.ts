@@ -97,6 +97,14 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
     revoke: async (state, ctx) => (await get()).revoke(state, ctx),
     remind: async (state, ctx) => (await get()).remind(state, ctx),
     alert: async (state, text, ctx) => (await get()).alert(state, text, ctx),
+    askApplicant: async (state, round, ctx) => (await get()).askApplicant(state, round, ctx),
+    openThread: async (state, card, ctx) => (await get()).openThread(state, card, ctx),
+    postInThread: async (state, thread, entry, ctx) => (await get()).postInThread(state, thread, entry, ctx),
+    checkMember: async (community, userId) => {
+      const effects = await get();
+      if (!effects.checkMember) throw new Error("this platform has no member check");
+      return effects.checkMember(community, userId);
+    },
   };
 }
 

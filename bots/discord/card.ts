@@ -1,7 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, EmbedBuilder } from "@discordjs/builders";
 import { type APIEmbed, ButtonStyle, type RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
 import { cardModel } from "../../core/card.js";
-import type { EffectState, NoticeKind } from "../../core/effects.js";
+import type { EffectState, NoticeKind, ThreadEntry } from "../../core/effects.js";
 import * as Messages from "../../core/messages.js";
 import type { RequestStatus } from "../../core/model.js";
 import { line, plainText, type Text } from "../../core/text.js";
@@ -76,6 +76,7 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
     `${ICONS[card.status]} ${toMarkdown([card.headline])}`,
     ...(card.reason ? [toMarkdown([line({ bold: "Reason:" }, ` ${card.reason}`)])] : []),
     ...(card.seats ? [escapeText(card.seats)] : []),
+    ...card.activity.map((l) => toMarkdown([l])),
     `**Submitted:** ${timestampTag(card.submittedAt)}`,
     ...(card.profile.length > 0 ? [`**Profile:** ${escapeText(card.profile.join(" · "))}`] : []),
   ].join("\n");
@@ -107,6 +108,9 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
     )
     .setFooter({ text: `Request ${card.requestId} · ${card.communityId}` })
     .setTimestamp(new Date(card.submittedAt));
+  if (card.history.length > 0) {
+    summary.addFields({ name: "History", value: toMarkdown(card.history, LIMITS.fieldValue) });
+  }
   if (card.issues.length > 0) {
     summary.addFields({
       name: "⚠️ Needs attention",
@@ -144,23 +148,25 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
     );
   }
 
+  const button = (id: string, label: string, style: ButtonStyle) =>
+    new ButtonBuilder().setCustomId(id).setLabel(label).setStyle(style);
+  const buttons = [
+    ...(card.actions.approve
+      ? [button(customIds.approve(card.requestId), "Approve", ButtonStyle.Success)]
+      : []),
+    ...(card.actions.deny ? [button(customIds.deny(card.requestId), "Deny", ButtonStyle.Danger)] : []),
+    ...(card.tools.ask
+      ? [button(customIds.ask(card.requestId), Messages.TOOL_BUTTONS.ask, ButtonStyle.Secondary)]
+      : []),
+    ...(card.tools.claim
+      ? [button(customIds.claim(card.requestId), Messages.TOOL_BUTTONS.claim, ButtonStyle.Secondary)]
+      : []),
+    ...(card.tools.unclaim
+      ? [button(customIds.unclaim(card.requestId), Messages.TOOL_BUTTONS.unclaim, ButtonStyle.Secondary)]
+      : []),
+  ];
   const components =
-    card.actions.approve || card.actions.deny
-      ? [
-          new ActionRowBuilder<ButtonBuilder>()
-            .addComponents(
-              new ButtonBuilder()
-                .setCustomId(customIds.approve(card.requestId))
-                .setLabel("Approve")
-                .setStyle(ButtonStyle.Success),
-              new ButtonBuilder()
-                .setCustomId(customIds.deny(card.requestId))
-                .setLabel("Deny")
-                .setStyle(ButtonStyle.Danger),
-            )
-            .toJSON(),
-        ]
-      : [];
+    buttons.length > 0 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(buttons).toJSON()] : [];
 
   return { embeds, components, allowed_mentions: NO_MENTIONS };
 }
@@ -193,4 +199,54 @@ export function renderReminder(state: EffectState): RESTPostAPIChannelMessageJSO
         }
       : {}),
   };
+}
+
+/** The DM carrying a moderator's question, with the Reply button. */
+export function renderQuestion(state: EffectState, round: number): RESTPostAPIChannelMessageJSONBody {
+  const asked = state.request.interview?.[round - 1];
+  if (!asked) throw new Error(`request ${state.request.id} has no question ${round}`);
+  return {
+    content: toMarkdown(Messages.questionDm(state.community, asked.question, asked.dueAt), LIMITS.content),
+    components: [
+      new ActionRowBuilder<ButtonBuilder>()
+        .addComponents(
+          new ButtonBuilder()
+            .setCustomId(customIds.answer(state.request.id, round))
+            .setLabel(Messages.TOOL_BUTTONS.reply)
+            .setStyle(ButtonStyle.Primary),
+        )
+        .toJSON(),
+    ],
+    allowed_mentions: NO_MENTIONS,
+  };
+}
+
+/**
+ * One entry of the interview, for the card's thread. The reply pings the moderator who asked (and
+ * nobody else); the question and the no-reply note ping nobody.
+ */
+export function renderThreadEntry(state: EffectState, entry: ThreadEntry): RESTPostAPIChannelMessageJSONBody {
+  const { request, community } = state;
+  const round = request.interview?.[entry.round - 1];
+  if (!round) throw new Error(`request ${request.id} has no question ${entry.round}`);
+  switch (entry.part) {
+    case "question":
+      return {
+        content: `❓ ${toMarkdown(Messages.questionPost(round.n, round.askedBy, round.question), LIMITS.content - 3)}`,
+        allowed_mentions: NO_MENTIONS,
+      };
+    case "reply":
+      return {
+        content: `💬 ${toMarkdown(Messages.replyPost(round.n, request, round.askedBy, round.reply ?? ""), LIMITS.content - 3)}`,
+        allowed_mentions: {
+          parse: [],
+          users: round.askedBy.kind === "user" ? [round.askedBy.id] : [],
+        },
+      };
+    case "no-reply":
+      return {
+        content: `⌛ ${toMarkdown(Messages.noReplyPost(round.n, community, request.status === "denied"), LIMITS.content - 3)}`,
+        allowed_mentions: NO_MENTIONS,
+      };
+  }
 }

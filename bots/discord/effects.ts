@@ -1,18 +1,27 @@
-import type { REST } from "@discordjs/rest";
+import { DiscordAPIError, type REST } from "@discordjs/rest";
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
 import * as z from "zod";
 import {
   type EffectContext,
   type EffectState,
   ensureTime,
+  type MemberCheck,
   PermanentEffectError,
   type PlatformEffects,
 } from "../../core/effects.js";
 import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";
 import type { DiscordSettings } from "../../core/settings.js";
-import { renderAlert, renderCard, renderNotice, renderReminder } from "./card.js";
-import { type CallContext, createDiscordApi, type DiscordApi } from "./rest.js";
+import {
+  renderAlert,
+  renderCard,
+  renderNotice,
+  renderQuestion,
+  renderReminder,
+  renderThreadEntry,
+} from "./card.js";
+import { truncate } from "./escape.js";
+import { type CallContext, createDiscordApi, type DiscordApi, toEffectError } from "./rest.js";
 
 /**
  * The Discord side effects the outbox worker performs, through `@discordjs/rest` (see rest.ts:
@@ -24,6 +33,11 @@ import { type CallContext, createDiscordApi, type DiscordApi } from "./rest.js";
  */
 const messageSchema = z.object({ id: z.string(), channel_id: z.string() });
 const channelSchema = z.object({ id: z.string() });
+const memberSchema = z.object({ roles: z.array(z.string()) });
+/** A thread's name: at most 100 characters. */
+const THREAD_NAME_MAX = 100;
+/** Threads from cards stay open a week without activity. */
+const THREAD_ARCHIVE_MINUTES = 10080;
 
 export function createDiscordEffects(
   settings: DiscordSettings,
@@ -56,6 +70,27 @@ export function createDiscordEffects(
     return messageSchema.parse(message);
   }
 
+  /** Opens (or finds) the DM channel with a user and posts there; closed DMs are permanent issues. */
+  async function dm(
+    ctx: EffectContext | undefined,
+    userId: string,
+    body: object,
+    action: string,
+  ): Promise<void> {
+    const issues = {
+      [RESTJSONErrorCodes.CannotSendMessagesToThisUser]: "Could not DM the applicant: their DMs are closed",
+      [RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds]:
+        "Could not DM the applicant: they no longer share a server with the bot",
+      [RESTJSONErrorCodes.UnknownUser]: "Could not DM the applicant: their account no longer exists",
+    };
+    const channel = channelSchema.parse(
+      await call(ctx, { action: `opening a DM with ${userId}`, issues }, (rest) =>
+        rest.post(Routes.userChannels(), { body: { recipient_id: userId } }),
+      ),
+    );
+    await postMessage(ctx, channel.id, body, action, issues);
+  }
+
   return {
     async postCard(state: EffectState, ctx?: EffectContext): Promise<MessageRef> {
       const channel = state.community.reviewChannel;
@@ -85,25 +120,7 @@ export function createDiscordEffects(
 
     async notify(state, notice, ctx): Promise<void> {
       const userId = state.request.applicant.userId;
-      const closed = "Could not DM the applicant: their DMs are closed";
-      const issues = {
-        [RESTJSONErrorCodes.CannotSendMessagesToThisUser]: closed,
-        [RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds]:
-          "Could not DM the applicant: they no longer share a server with the bot",
-        [RESTJSONErrorCodes.UnknownUser]: "Could not DM the applicant: their account no longer exists",
-      };
-      const dm = channelSchema.parse(
-        await call(ctx, { action: `opening a DM with ${userId}`, issues }, (rest) =>
-          rest.post(Routes.userChannels(), { body: { recipient_id: userId } }),
-        ),
-      );
-      await postMessage(
-        ctx,
-        dm.id,
-        renderNotice(state, notice),
-        `sending the ${notice} notice to ${userId}`,
-        issues,
-      );
+      await dm(ctx, userId, renderNotice(state, notice), `sending the ${notice} notice to ${userId}`);
       log.info("discord notice sent", { requestId: state.request.id, notice });
     },
 
@@ -176,6 +193,78 @@ export function createDiscordEffects(
         `posting a notice about ${state.request.id} to the review channel`,
       );
       log.info("discord alert posted", { requestId: state.request.id });
+    },
+
+    async askApplicant(state, round, ctx): Promise<void> {
+      const userId = state.request.applicant.userId;
+      await dm(ctx, userId, renderQuestion(state, round), `sending question ${round} to ${userId}`);
+      log.info("discord question sent", { requestId: state.request.id, round });
+    },
+
+    /** A thread started from the card message; its id is the message's. Already started is fine. */
+    async openThread(state, card, ctx): Promise<MessageRef> {
+      const name = truncate(
+        `Questions: ${state.request.applicant.name.replace(/\s+/g, " ")}`,
+        THREAD_NAME_MAX,
+      );
+      ensureTime(ctx, `starting the thread of ${state.request.id}`);
+      try {
+        const thread = channelSchema.parse(
+          await api.rest.post(Routes.threads(card.channel, card.id), {
+            body: { name, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
+            reason: `Gatekeeper: questions about join request ${state.request.id}`,
+          }),
+        );
+        log.info("discord thread started", { requestId: state.request.id, thread: thread.id });
+        return { channel: thread.id, id: thread.id };
+      } catch (error) {
+        if (
+          error instanceof DiscordAPIError &&
+          error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage
+        )
+          return { channel: card.id, id: card.id };
+        throw toEffectError(error, {
+          action: `starting the thread of ${state.request.id}`,
+          issues: {
+            [RESTJSONErrorCodes.MissingPermissions]:
+              "Could not start the card's thread: the bot needs Create Public Threads and Send Messages in Threads in the review channel",
+          },
+        });
+      }
+    },
+
+    async postInThread(state, thread, entry, ctx): Promise<void> {
+      await postMessage(
+        ctx,
+        thread.channel,
+        renderThreadEntry(state, entry),
+        `posting the ${entry.part} of question ${entry.round} of ${state.request.id}`,
+        {
+          [RESTJSONErrorCodes.MissingPermissions]:
+            "Could not post in the card's thread: the bot needs Send Messages in Threads in the review channel",
+          [RESTJSONErrorCodes.UnknownChannel]: "The card's thread was deleted",
+        },
+      );
+    },
+
+    /**
+     * GET /guilds/{g}/members/{u}: gone from the server (Unknown Member), or without the seat's
+     * role (the first of `grant.roles`). Rate limits and outages throw for the caller to stop.
+     */
+    async checkMember(community, userId): Promise<MemberCheck> {
+      const member = await api.call({ action: `checking member ${userId}` }, async (rest) => {
+        try {
+          return memberSchema.parse(await rest.get(Routes.guildMember(community.workspace, userId)));
+        } catch (error) {
+          const code = error instanceof DiscordAPIError ? error.code : undefined;
+          if (code === RESTJSONErrorCodes.UnknownMember || code === RESTJSONErrorCodes.UnknownUser)
+            return null;
+          throw error;
+        }
+      });
+      if (!member) return "left";
+      const seatRole = community.grant.roles[0];
+      return seatRole === undefined || member.roles.includes(seatRole) ? "member" : "role-removed";
     },
   };
 }

@@ -146,3 +146,15 @@ export function readPage(
   }
   return { answers, note, hasNote };
 }
+
+const CHECKBOX = 23;
+
+/** Whether a checkbox (type 23, inside a Label) was ticked in a modal submit. */
+export function checkboxTicked(components: ModalComponents, customId: string): boolean {
+  return components.some(
+    (top) =>
+      top.component?.type === CHECKBOX &&
+      top.component.custom_id === customId &&
+      top.component.value === true,
+  );
+}

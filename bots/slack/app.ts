@@ -5,13 +5,18 @@ import type { SlackSettings } from "../../core/settings.js";
 import { type BoltParts, createBoltApp, createSocketModeApp, type SocketModeParts } from "./client.js";
 import { ACTION, APPLY_COMMAND, CALLBACK } from "./ids.js";
 import { approveAction } from "./listeners/actions/approve.js";
+import { askAction } from "./listeners/actions/ask.js";
+import { claimAction } from "./listeners/actions/claim.js";
 import { denyAction } from "./listeners/actions/deny.js";
+import { replyAction } from "./listeners/actions/reply.js";
 import { applyCommand } from "./listeners/commands/apply.js";
 import { interactionContext, listenerFailed } from "./listeners/context.js";
 import type { ListenerDeps } from "./listeners/deps.js";
 import { memberLeft } from "./listeners/events/member-left.js";
 import { applySubmit } from "./listeners/views/apply-submit.js";
+import { askSubmit } from "./listeners/views/ask-submit.js";
 import { denySubmit } from "./listeners/views/deny-submit.js";
+import { replySubmit } from "./listeners/views/reply-submit.js";
 import { createProfileClient } from "./web-client.js";
 
 export { APPLY_COMMAND };
@@ -29,6 +34,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.approve, approveAction(deps));
   app.action(ACTION.deny, denyAction(deps));
   app.event("member_left_channel", memberLeft(deps));
+  // Moderator tools: the interview, claims.
+  app.action(ACTION.ask, askAction(deps));
+  app.view(CALLBACK.ask, askSubmit(deps));
+  app.action(ACTION.reply, replyAction(deps));
+  app.view(CALLBACK.reply, replySubmit(deps));
+  app.action(ACTION.claim, claimAction(deps, "claim"));
+  app.action(ACTION.unclaim, claimAction(deps, "unclaim"));
   app.error(listenerFailed(deps));
 }
 

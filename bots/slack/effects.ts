@@ -8,13 +8,14 @@ import {
   PermanentEffectError,
   type PlatformEffects,
   RetryableEffectError,
+  type ThreadEntry,
 } from "../../core/effects.js";
 import type { Logger } from "../../core/log.js";
 import type { MessageRef } from "../../core/model.js";
 import type { SlackSettings } from "../../core/settings.js";
 import type { Text } from "../../core/text.js";
 import { renderCard } from "./blocks/card.js";
-import { alertText, noticeText, reminderText } from "./blocks/messages.js";
+import { alertText, noticeText, questionMessage, reminderText, threadText } from "./blocks/messages.js";
 import { type Attempt, slackErrorCode, toEffectError } from "./errors.js";
 import { createOutboxClient } from "./web-client.js";
 
@@ -121,6 +122,22 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
     return undefined;
   }
 
+  /** Like `earlier`, in the DM with `userId` (whose channel id is read, not assumed). */
+  async function earlierDm(
+    attempt: Attempt,
+    ctx: EffectContext | undefined,
+    userId: string,
+  ): Promise<string | undefined> {
+    if (!ctx?.unknownSince) return undefined;
+    // The DM's channel, to search it (opening an open DM changes nothing).
+    const opened = openedSchema.safeParse(
+      await call(attempt, ctx, () => slack.conversations.open({ users: userId })),
+    );
+    if (!opened.success)
+      throw new RetryableEffectError("Slack answered conversations.open without a channel");
+    return earlier(attempt, ctx, opened.data.channel.id);
+  }
+
   return {
     async postCard(state: EffectState, ctx?: EffectContext): Promise<MessageRef> {
       const channel = state.community.reviewChannel;
@@ -158,15 +175,7 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
     async notify(state: EffectState, notice: NoticeKind, ctx?: EffectContext): Promise<void> {
       const userId = state.request.applicant.userId;
       const attempt: Attempt = { kind: "notice" };
-      if (ctx?.unknownSince) {
-        // The DM's channel, to search it (opening an open DM changes nothing).
-        const opened = openedSchema.safeParse(
-          await call(attempt, ctx, () => slack.conversations.open({ users: userId })),
-        );
-        if (!opened.success)
-          throw new RetryableEffectError("Slack answered conversations.open without a channel");
-        if (await earlier(attempt, ctx, opened.data.channel.id)) return;
-      }
+      if (await earlierDm(attempt, ctx, userId)) return;
       await call(attempt, ctx, () =>
         slack.chat.postMessage({
           channel: userId,
@@ -251,6 +260,44 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
         }),
       );
       log.info("slack alert posted", { requestId: state.request.id, channel });
+    },
+
+    async askApplicant(state: EffectState, round: number, ctx?: EffectContext): Promise<void> {
+      const userId = state.request.applicant.userId;
+      if (await earlierDm({ kind: "notice" }, ctx, userId)) return;
+      const message = questionMessage(state, round);
+      await call({ kind: "notice" }, ctx, () =>
+        slack.chat.postMessage({
+          channel: userId,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...metadata(ctx),
+        }),
+      );
+      log.info("slack question sent", { requestId: state.request.id, round });
+    },
+
+    // Slack threads hang off the card message itself: nothing to open.
+    async openThread(_state: EffectState, card: MessageRef): Promise<MessageRef> {
+      return card;
+    },
+
+    async postInThread(state: EffectState, thread: MessageRef, entry: ThreadEntry, ctx?: EffectContext) {
+      const attempt: Attempt = { kind: "thread", channel: thread.channel };
+      if (await earlier(attempt, ctx, thread.channel, thread.id)) return;
+      await call(attempt, ctx, () =>
+        slack.chat.postMessage({
+          channel: thread.channel,
+          thread_ts: thread.id,
+          reply_broadcast: false,
+          text: threadText(state, entry),
+          unfurl_links: false,
+          unfurl_media: false,
+          ...metadata(ctx),
+        }),
+      );
     },
   };
 }

@@ -22,7 +22,8 @@ export type Attempt =
   | { kind: "notice" }
   | { kind: "grant"; channel: string }
   | { kind: "remind"; channel: string }
-  | { kind: "alert"; channel: string };
+  | { kind: "alert"; channel: string }
+  | { kind: "thread"; channel: string };
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -139,6 +140,8 @@ function describe(attempt: Attempt): string {
       return "Could not post the reminder";
     case "alert":
       return "Could not post a notice to the review channel";
+    case "thread":
+      return "Could not post in the card's thread";
   }
 }
 

@@ -12,11 +12,20 @@ export const CALLBACK = {
   apply: "gk_apply",
   /** The moderator's deny-reason modal. */
   denyReason: "gk_deny_reason",
+  /** The moderator's question to the applicant. */
+  ask: "gk_ask_question",
+  /** The applicant's reply to a question. */
+  reply: "gk_reply",
 } as const;
 
 export const ACTION = {
   approve: "gk_approve",
   deny: "gk_deny",
+  ask: "gk_ask",
+  claim: "gk_claim",
+  unclaim: "gk_unclaim",
+  /** The Reply button under a question in the applicant's DM (value `<request>:<round>`). */
+  reply: "gk_reply_open",
   /** The action id of every text input (the block id tells them apart). */
   input: "value",
 } as const;
@@ -26,7 +35,16 @@ export const BLOCK = {
   question: (questionId: string) => `q:${questionId}`,
   note: "note",
   reason: "reason",
+  /** The deny form's "also block" checkbox. */
+  block: "block",
+  /** The question modal's input. */
+  ask: "ask",
+  /** The reply modal's input. */
+  reply: "reply",
 } as const;
+
+/** The value of the deny form's block checkbox. */
+export const BLOCK_VALUE = "block";
 
 /** Request ids as the core makes them (`requestIdFor`). */
 export const requestIdSchema = z.string().regex(/^r[0-9a-f]{20}$/, "a request id");
@@ -46,6 +64,24 @@ export const denyMetadataSchema = z
   })
   .strict();
 export type DenyMetadata = z.infer<typeof denyMetadataSchema>;
+
+/** What the question modal carries: the request id, and the card's channel. */
+export const askMetadataSchema = denyMetadataSchema;
+
+/** What the reply modal carries: the request id and the round. */
+export const replyMetadataSchema = z
+  .object({ r: requestIdSchema, n: z.number().int().min(1).max(999) })
+  .strict();
+export type ReplyMetadata = z.infer<typeof replyMetadataSchema>;
+
+/** The Reply button's value: `<request>:<round>`. */
+export const replyButtonValue = (requestId: string, round: number) => `${requestId}:${round}`;
+export function parseReplyButton(
+  value: string | undefined,
+): { requestId: string; round: number } | undefined {
+  const match = /^(r[0-9a-f]{20}):(\d{1,3})$/.exec(value ?? "");
+  return match?.[1] && match[2] ? { requestId: match[1], round: Number(match[2]) } : undefined;
+}
 
 /** Parses JSON `private_metadata` against a schema; undefined when it is not what the bot wrote. */
 export function readMetadata<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined {

@@ -27,7 +27,12 @@ const payloadUser = z.object({
   team_id: teamId.optional(),
 });
 
-const inputValue = z.object({ type: z.string(), value: z.string().nullish() });
+const inputValue = z.object({
+  type: z.string(),
+  value: z.string().nullish(),
+  /** Checkboxes. */
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
+});
 
 export const viewSubmissionSchema = z.object({
   type: z.literal("view_submission"),
@@ -93,4 +98,11 @@ export function inputText(
   if (!block) return undefined;
   const first = Object.values(block)[0];
   return first?.value ?? undefined;
+}
+
+/** The values ticked in one of the bot's checkbox inputs, by block id. */
+export function checkedValues(values: ViewSubmission["view"]["state"]["values"], blockId: string): string[] {
+  const block = values[blockId];
+  if (!block) return [];
+  return (Object.values(block)[0]?.selected_options ?? []).map((o) => o.value);
 }

@@ -86,7 +86,15 @@ const blockActions = z.object({
     .max(25),
 });
 
-const inputState = z.object({ type: text, value: text.nullish() });
+const inputState = z.object({
+  type: text,
+  value: text.nullish(),
+  /** Checkboxes (the deny form's "Also block this person"). */
+  selected_options: z
+    .array(z.object({ value: text }))
+    .max(10)
+    .nullish(),
+});
 
 const viewSubmission = z.object({
   ...interactiveCommon,
@@ -107,6 +115,10 @@ const viewSubmission = z.object({
     state: z.object({ values: z.record(text, z.record(text, inputState)) }),
   }),
 });
+
+/** The bot's own buttons and forms (every id in `ids.ts`); anything else is refused here. */
+const BUTTONS: ReadonlySet<string> = new Set(Object.values(ACTION).filter((a) => a !== ACTION.input));
+const FORMS: ReadonlySet<string> = new Set(Object.values(CALLBACK));
 
 /** Interactivity the bot does not use but Slack may send (a modal closed, a shortcut): nothing to do. */
 const UNUSED_INTERACTIONS = new Set([
@@ -267,15 +279,14 @@ function screenInteraction(raw: string): Screened {
     const parsed = blockActions.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a block action", issuesOf(parsed.error));
     const action = parsed.data.actions[0]?.action_id;
-    if (action !== ACTION.approve && action !== ACTION.deny) return refuse(type, "not a button of this bot");
+    if (!action || !BUTTONS.has(action)) return refuse(type, "not a button of this bot");
     return forward(parsed.data);
   }
   if (type === "view_submission") {
     const parsed = viewSubmission.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a view submission", issuesOf(parsed.error));
     const callback = parsed.data.view.callback_id;
-    if (callback !== CALLBACK.apply && callback !== CALLBACK.denyReason)
-      return refuse(type, "not a form of this bot");
+    if (!FORMS.has(callback)) return refuse(type, "not a form of this bot");
     return forward(parsed.data);
   }
   if (UNUSED_INTERACTIONS.has(type))

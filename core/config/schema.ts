@@ -159,6 +159,24 @@ export const communitySchema = z
       .default(24)
       .describe("Moderators are reminded of requests pending this long."),
     blocklist: z.array(z.string().min(1)).default([]).describe("User ids who may never apply."),
+    interviewExpiryHours: z
+      .number()
+      .min(0.01)
+      .max(24 * 60)
+      .default(72)
+      .describe("How long the applicant has to reply to a moderator's question."),
+    onNoReply: z
+      .enum(["review", "deny"])
+      .default("review")
+      .describe(
+        "review: an unanswered question puts the request back in the queue, flagged 'no reply'; deny: decline it with that reason.",
+      ),
+    claimMinutes: z
+      .number()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60)
+      .describe("How long a moderator's claim on a request lasts (others can still decide)."),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -60,6 +60,9 @@ export interface TransitionFields {
   admittedAt?: string;
   closedAt?: string;
   remindedAt?: string;
+  blocked?: JoinRequest["blocked"];
+  /** A question went unanswered (the interview's "no reply"). */
+  noReplyAt?: string;
   /** New gsi1 placement; absent: the request leaves gsi1 (no longer due for anything). */
   index?: { pk: string; sk: string };
 }
@@ -129,19 +132,22 @@ export function claimStanding(core: Core, request: JoinRequest): Labelled {
 export function releaseStanding(
   core: Core,
   request: JoinRequest,
-  extra: { cooldownUntil?: string | undefined } = {},
+  extra: { cooldownUntil?: string | undefined; block?: { by: Actor; at: string } | undefined } = {},
 ): Labelled {
+  const set = [
+    ...(extra.cooldownUntil ? ["cooldownUntil = :c"] : []),
+    ...(extra.block ? ["blocked = :true", "blockedBy = :by", "blockedAt = :at"] : []),
+  ];
   return labelled("standing", {
     Update: {
       TableName: core.store.table,
       Key: keys.applicant(request.communityId, request.applicant.userId),
-      UpdateExpression: extra.cooldownUntil
-        ? "SET cooldownUntil = :c REMOVE activeRequestId"
-        : "REMOVE activeRequestId",
+      UpdateExpression: `${set.length > 0 ? `SET ${set.join(", ")} ` : ""}REMOVE activeRequestId`,
       ConditionExpression: "activeRequestId = :id",
       ExpressionAttributeValues: {
         ":id": request.id,
         ...(extra.cooldownUntil ? { ":c": extra.cooldownUntil } : {}),
+        ...(extra.block ? { ":true": true, ":by": extra.block.by, ":at": extra.block.at } : {}),
       },
     },
   });
@@ -258,6 +264,10 @@ export function effectName(spec: EffectSpec, cause: string): string {
       return `card.update#${cause}`;
     case "stuck":
       return `stuck#${spec.effect}`;
+    case "question.dm":
+      return `question.dm#${spec.round}`;
+    case "thread.post":
+      return `thread.post#${spec.round}.${spec.part}`;
     default:
       return spec.kind;
   }

@@ -20,7 +20,9 @@ export type Label =
   /** An outbox entry's own state as a delivery settles it (fenced on the delivery's claim). */
   | "entry"
   /** The audit trail. */
-  | "audit";
+  | "audit"
+  /** A request's timer (reply due, claim ending): its condition says the timer is still the one read. */
+  | "timer";
 
 export interface Labelled {
   label: Label;

@@ -48,7 +48,13 @@ export async function authorize(
 export async function decide(
   core: Core,
   origin: Origin,
-  input: { requestId: string; outcome: "approve" | "deny"; reason?: string | undefined },
+  input: {
+    requestId: string;
+    outcome: "approve" | "deny";
+    reason?: string | undefined;
+    /** Deny and block: the applicant may not apply to this community again (until unblocked). */
+    block?: boolean | undefined;
+  },
 ): Promise<DecideOutcome> {
   const allowed = await authorize(core, origin, input.requestId);
   if (!allowed.ok) return allowed.outcome;
@@ -59,6 +65,7 @@ export async function decide(
     by: actorOf(origin),
     outcome: input.outcome,
     reason: input.reason,
+    block: input.outcome === "deny" && input.block === true,
   });
   if (outcome.kind === "full") return { ...outcome, community, seats: await Capacity.seats(core, community) };
   return outcome;

@@ -2,8 +2,9 @@ import * as Capacity from "../capacity.js";
 import * as Communities from "../communities.js";
 import type { Community } from "../config/schema.js";
 import type { Core } from "../context.js";
+import { earlierRequests, historyOf } from "../history.js";
 import type { JoinRequest } from "../model.js";
-import type { FieldError, Refusal } from "../policy.js";
+import { type FieldError, type Refusal, validateAnswers } from "../policy.js";
 import type { Profile } from "../profile.js";
 import * as Requests from "../requests.js";
 import type { Origin } from "./origin.js";
@@ -47,6 +48,16 @@ export function formCommunity(core: Core, origin: Origin, communityId: string): 
 export async function submit(core: Core, origin: Origin, input: SubmitInput): Promise<SubmitOutcome> {
   const community = formCommunity(core, origin, input.communityId);
   if (!community) return { kind: "gone" };
+  // The card shows the applicant's earlier requests here: one index query, only for a valid form.
+  const clean = validateAnswers(community, input.answers, input.note);
+  const history =
+    clean.errors.length === 0
+      ? historyOf(
+          clean.answers,
+          await earlierRequests(core, community, origin.userId),
+          Requests.requestIdFor(community, input.submissionKey),
+        )
+      : undefined;
   const outcome = await Requests.submit(core, {
     community,
     submissionKey: input.submissionKey,
@@ -54,6 +65,7 @@ export async function submit(core: Core, origin: Origin, input: SubmitInput): Pr
     answers: input.answers,
     note: input.note,
     profile: input.profile,
+    history,
   });
   if (outcome.kind !== "recorded") return { ...outcome, community };
   return recorded(core, community, outcome.request, outcome.replay);

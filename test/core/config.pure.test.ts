@@ -38,6 +38,9 @@ describe("gatekeeper.yaml", () => {
       remindAfterHours: 24,
       note: { required: false, maxLength: 300 },
       blocklist: [],
+      interviewExpiryHours: 72,
+      onNoReply: "review",
+      claimMinutes: 60,
     });
     expect(c?.capacity).toBeUndefined();
     expect(c?.questions[0]).toMatchObject({ required: true, style: "paragraph", minLength: 0 });

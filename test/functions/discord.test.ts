@@ -15,7 +15,12 @@ import {
   type TestMember,
   testMember,
 } from "../support/discord-interactions.js";
-import { type AnswerJson, type ComponentJson, discordTestKeys } from "../support/discord-sign.js";
+import {
+  type AnswerJson,
+  type ComponentJson,
+  discordTestKeys,
+  type PostOptions,
+} from "../support/discord-sign.js";
 import { snowflakeNow } from "../support/fake-discord.js";
 
 /**
@@ -155,7 +160,7 @@ describe("the Discord interactions endpoint", () => {
     });
     const now = Math.floor(Date.now() / 1000);
     const other = discordTestKeys();
-    const attempts = [
+    const attempts: PostOptions[] = [
       { signature: null },
       { timestampHeader: null },
       { signature: null, timestampHeader: null },
@@ -228,6 +233,8 @@ describe("the Discord interactions endpoint", () => {
     expect(buttons.map((b) => [b.label, b.custom_id])).toEqual([
       ["Approve", `gk:approve:${request.id}`],
       ["Deny", `gk:deny:${request.id}`],
+      ["Ask a question", `gk:ask:${request.id}`],
+      ["Claim", `gk:claim:${request.id}`],
     ]);
     const cardText = JSON.stringify(posted?.embeds);
     for (const expected of [

@@ -138,3 +138,82 @@ export function modalSubmitInteraction(
     ...(b.message ? { message: { ...b.message, flags: 64, type: 0, content: "" } } : {}),
   };
 }
+
+/**
+ * A button clicked in the bot's DM with a user: no guild and no member, only `user` (as Discord
+ * sends it outside servers), and the DM message the button sits on.
+ */
+export function dmButtonInteraction(b: {
+  user: TestUser;
+  applicationId: string;
+  customId: string;
+  message: { id: string; channel_id: string };
+}) {
+  return {
+    id: snowflakeNow(),
+    application_id: b.applicationId,
+    token: `interaction-token-${Math.random().toString(36).slice(2)}`,
+    version: 1,
+    type: 3,
+    channel_id: b.message.channel_id,
+    user: b.user,
+    locale: "en-US",
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: { "0": "0" },
+    context: 1,
+    data: { custom_id: b.customId, component_type: 2 },
+    message: { id: b.message.id, channel_id: b.message.channel_id, flags: 0, type: 0, content: "" },
+  };
+}
+
+/** A modal submitted in the bot's DM (opened from a DM button): no guild, only `user`. */
+export function dmModalSubmitInteraction(b: {
+  user: TestUser;
+  applicationId: string;
+  customId: string;
+  values: Record<string, string>;
+  message?: { id: string; channel_id: string };
+}) {
+  return {
+    id: snowflakeNow(),
+    application_id: b.applicationId,
+    token: `interaction-token-${Math.random().toString(36).slice(2)}`,
+    version: 1,
+    type: 5,
+    channel_id: b.message?.channel_id ?? "0",
+    user: b.user,
+    locale: "en-US",
+    context: 1,
+    data: {
+      custom_id: b.customId,
+      components: [
+        { type: 10, id: 1 },
+        ...Object.entries(b.values).map(([custom_id, value], i) => ({
+          type: 18,
+          id: i + 2,
+          component: { type: 4, id: i + 100, custom_id, value },
+        })),
+      ],
+    },
+    ...(b.message ? { message: { ...b.message, flags: 0, type: 0, content: "" } } : {}),
+  };
+}
+
+/** A modal submit carrying a ticked (or unticked) checkbox besides its text inputs. */
+export function withCheckbox<T extends { data: { components: unknown[] } }>(
+  payload: T,
+  customId: string,
+  ticked: boolean,
+): T {
+  return {
+    ...payload,
+    data: {
+      ...payload.data,
+      components: [
+        ...payload.data.components,
+        { type: 18, id: 99, component: { type: 23, id: 199, custom_id: customId, value: ticked } },
+      ],
+    },
+  };
+}

@@ -106,6 +106,12 @@ export interface FakeDiscord {
   commands: Map<string, unknown[]>;
   /** Calls answered 429 by the rate limit (not by `failNext`). */
   rateLimited: number;
+  /** Threads started from messages, by thread id (which is the message's id). */
+  threads: Map<string, { id: string; parent_id: string; name: string }>;
+  /** The member left the server: `GET /guilds/{g}/members/{u}` answers 404 Unknown Member. */
+  leaveGuild(guildId: string, userId: string): void;
+  /** A moderator took a role away (as `DELETE …/roles/{r}` would). */
+  removeRole(guildId: string, userId: string, roleId: string): void;
   /** Fails the next `times` calls whose method matches and whose path matches `route`. */
   failNext(method: string, route: RegExp, times: number, failure: Failure): void;
   /** Messages to this user's DM channel answer 403 code 50007, as when their DMs are closed. */
@@ -152,6 +158,8 @@ export async function startFakeDiscord(
   /** Channel → [window start (ms), messages created in it]. */
   const windows = new Map<string, [number, number]>();
   let rateLimited = 0;
+  const threads = new Map<string, { id: string; parent_id: string; name: string }>();
+  const departed = new Set<string>(); // guild/user
 
   const dmChannelOf = (userId: string) => {
     let channel = dmChannels.get(userId);
@@ -187,12 +195,16 @@ export async function startFakeDiscord(
     }
     const guildMember = method === "GET" ? path.match(/^\/guilds\/(\d+)\/members\/(\d+)$/) : null;
     if (guildMember) {
-      const guild = fake.guilds.get(guildMember[1] ?? "");
-      if (!guild) return error(404, 10004, "Unknown Guild");
-      const memberRoles = guild.members.get(guildMember[2] ?? "");
+      const [, guildId = "", user = ""] = guildMember;
+      if (departed.has(`${guildId}/${user}`)) return error(404, 10007, "Unknown Member");
+      const guild = fake.guilds.get(guildId);
+      // A guild set up in the fake answers from its members; any other from the roles granted.
+      const memberRoles = guild
+        ? guild.members.get(user)
+        : [...roles].filter((r) => r.startsWith(`${guildId}/${user}/`)).map((r) => r.split("/")[2] ?? "");
       if (!memberRoles) return error(404, 10007, "Unknown Member");
       return send(200, {
-        user: { id: guildMember[2], username: "member" },
+        user: { id: user, username: `user${user.slice(-4)}` },
         roles: memberRoles,
         joined_at: new Date().toISOString(),
       });
@@ -217,7 +229,21 @@ export async function startFakeDiscord(
     const putRole = on("PUT", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
     const deleteRole = on("DELETE", /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/);
     const putCommands = on("PUT", /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
+    const startThread = on("POST", /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/);
     const author = { id: opts.applicationId ?? "1", bot: true };
+    if (startThread) {
+      const [, channel = "", messageId = ""] = startThread;
+      const message = messages.get(messageId);
+      if (!message || message.channel_id !== channel) return error(404, 10008, "Unknown Message");
+      if (threads.has(messageId))
+        return error(400, 160004, "A thread has already been created for this message");
+      const name = (body as { name?: unknown } | undefined)?.name;
+      if (typeof name !== "string" || name.length < 1 || name.length > 100)
+        return error(400, 50035, "Invalid Form Body");
+      const thread = { id: messageId, parent_id: channel, name };
+      threads.set(messageId, thread);
+      return send(201, { ...thread, type: 11, guild_id: "0" });
+    }
     if (postMessage) {
       const channel = postMessage[1] ?? "";
       let bucket: Record<string, string> = {};
@@ -432,6 +458,13 @@ export async function startFakeDiscord(
     commands,
     get rateLimited() {
       return rateLimited;
+    },
+    threads,
+    leaveGuild(guildId, userId) {
+      departed.add(`${guildId}/${userId}`);
+    },
+    removeRole(guildId, userId, roleId) {
+      roles.delete(`${guildId}/${userId}/${roleId}`);
     },
     failNext(method, route, times, failure) {
       planned.push({ method, route, times, failure });

@@ -3,7 +3,16 @@ import type { MessageRef } from "../../core/model.js";
 import { plainText } from "../../core/text.js";
 
 export interface RecordedEffect {
-  kind: "postCard" | "updateCard" | "notify" | "grant" | "remind" | "alert" | "revoke";
+  kind:
+    | "postCard"
+    | "updateCard"
+    | "notify"
+    | "grant"
+    | "remind"
+    | "alert"
+    | "revoke"
+    | "askApplicant"
+    | "postInThread";
   requestId: string;
   status: string;
   notice?: NoticeKind;
@@ -51,6 +60,9 @@ export function recordingEffects() {
     revoke: (state, ctx) => record("revoke", state, ctx),
     remind: (state, ctx) => record("remind", state, ctx),
     alert: (state, text, ctx) => record("alert", state, ctx, { text: plainText(text) }),
+    askApplicant: (state, _round, ctx) => record("askApplicant", state, ctx),
+    openThread: async (_state, card) => card,
+    postInThread: (state, _thread, _entry, ctx) => record("postInThread", state, ctx),
   };
   return {
     effects,

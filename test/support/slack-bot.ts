@@ -52,7 +52,8 @@ export interface SlackBot {
   click(
     label: string,
     o: {
-      action: "gk_approve" | "gk_deny";
+      action: "gk_approve" | "gk_deny" | "gk_ask" | "gk_claim" | "gk_unclaim" | "gk_reply_open";
+      /** The button's value: a request id (card buttons) or `<request>:<round>` (the DM's Reply). */
       requestId: string;
       user: string;
       channel?: string;

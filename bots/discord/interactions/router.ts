@@ -5,14 +5,20 @@ import { COMMANDS } from "../commands.js";
 import { parseCustomId } from "../custom-ids.js";
 import { type Interaction, pong } from "../interaction.js";
 import { autocomplete } from "./autocomplete.js";
+import { answerButton } from "./buttons/answer.js";
 import { approveButton } from "./buttons/approve.js";
+import { askButton } from "./buttons/ask.js";
+import { claimButton } from "./buttons/claim.js";
 import { continueButton } from "./buttons/continue.js";
 import { denyButton } from "./buttons/deny.js";
+import { unclaimButton } from "./buttons/unclaim.js";
 import { applyCommand } from "./commands/apply.js";
 import { statusCommand } from "./commands/status.js";
 import { withdrawCommand } from "./commands/withdraw.js";
 import { denyReason } from "./modals/deny-reason.js";
 import { formPage } from "./modals/form-page.js";
+import { questionModal } from "./modals/question.js";
+import { repliedModal } from "./modals/replied.js";
 import { say } from "./reply.js";
 
 /**
@@ -47,6 +53,14 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return approveButton(core, i, id.requestId);
         case "deny":
           return denyButton(core, i, id.requestId);
+        case "ask":
+          return askButton(core, i, id.requestId);
+        case "claim":
+          return claimButton(core, i, id.requestId);
+        case "unclaim":
+          return unclaimButton(core, i, id.requestId);
+        case "answer":
+          return answerButton(core, i, id);
         default:
           return say(Messages.STALE_BUTTON);
       }
@@ -58,6 +72,10 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return formPage(core, i, id);
         case "reason":
           return denyReason(core, i, id.requestId);
+        case "question":
+          return questionModal(core, i, id.requestId);
+        case "replied":
+          return repliedModal(core, i, id);
         default:
           return say(Messages.FORM_GONE);
       }

@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import { type CardModel, cardModel } from "../../../core/card.js";
 import type { EffectState } from "../../../core/effects.js";
-import { STATUS_LABEL } from "../../../core/messages.js";
+import { STATUS_LABEL, TOOL_BUTTONS } from "../../../core/messages.js";
 import type { RequestStatus } from "../../../core/model.js";
 import { line } from "../../../core/text.js";
 import { mrkdwn, mrkdwnFit, plainText, truncate, userMention } from "../escape.js";
@@ -72,12 +72,23 @@ export function renderCard(state: EffectState): SlackMessage {
     section(rulesText(card)),
     section(truncate(statusText(card), SECTION_MAX)),
   );
+  if (card.activity.length > 0) blocks.push(section(truncate(toMrkdwn(card.activity), SECTION_MAX)));
+  if (card.history.length > 0) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: truncate(toMrkdwn(card.history), CONTEXT_MAX) }],
+    });
+  }
   if (card.issues.length > 0) {
     blocks.push(section(truncate(card.issues.map((i) => `:warning: ${mrkdwn(i)}`).join("\n"), SECTION_MAX)));
   }
   const buttons: types.Button[] = [];
   if (card.actions.approve) buttons.push(button(ACTION.approve, "Approve", "primary", card.requestId));
   if (card.actions.deny) buttons.push(button(ACTION.deny, "Deny", "danger", card.requestId));
+  if (card.tools.ask) buttons.push(button(ACTION.ask, TOOL_BUTTONS.ask, undefined, card.requestId));
+  if (card.tools.claim) buttons.push(button(ACTION.claim, TOOL_BUTTONS.claim, undefined, card.requestId));
+  if (card.tools.unclaim)
+    buttons.push(button(ACTION.unclaim, TOOL_BUTTONS.unclaim, undefined, card.requestId));
   if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
   const text = mrkdwn(
     truncate(`${card.title} from ${card.applicant.name}: ${STATUS_LABEL[card.status]}`, 500),
@@ -85,12 +96,17 @@ export function renderCard(state: EffectState): SlackMessage {
   return { text, blocks };
 }
 
-function button(actionId: string, label: string, style: "primary" | "danger", value: string): types.Button {
+function button(
+  actionId: string,
+  label: string,
+  style: "primary" | "danger" | undefined,
+  value: string,
+): types.Button {
   return {
     type: "button",
     action_id: actionId,
     text: { type: "plain_text", text: label, emoji: false },
-    style,
+    ...(style ? { style } : {}),
     value,
   };
 }

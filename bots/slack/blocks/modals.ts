@@ -1,10 +1,18 @@
 import type { types } from "@slack/bolt";
 import type { Community } from "../../../core/config/schema.js";
-import { REASON_MAX } from "../../../core/limits.js";
-import { DENY_FORM } from "../../../core/messages.js";
-import type { JoinRequest } from "../../../core/model.js";
+import { QUESTION_MAX, REASON_MAX, REPLY_MAX } from "../../../core/limits.js";
+import { ASK_FORM, BLOCK_OPTION, DENY_FORM, REPLY_FORM } from "../../../core/messages.js";
+import type { InterviewRound, JoinRequest } from "../../../core/model.js";
 import { mrkdwnFit, plainText, truncate } from "../escape.js";
-import { ACTION, type ApplyMetadata, BLOCK, CALLBACK, type DenyMetadata } from "../ids.js";
+import {
+  ACTION,
+  type ApplyMetadata,
+  BLOCK,
+  BLOCK_VALUE,
+  CALLBACK,
+  type DenyMetadata,
+  type ReplyMetadata,
+} from "../ids.js";
 
 /**
  * The bot's modals, as pure functions: the application form, the answer shown once a request is
@@ -127,6 +135,79 @@ export function denyModal(
           multiline: true,
           max_length: REASON_MAX,
           ...(initial ? { initial_value: initial } : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: BLOCK.block,
+        optional: true,
+        label: plain(BLOCK_OPTION.label),
+        element: {
+          type: "checkboxes",
+          action_id: ACTION.input,
+          options: [
+            {
+              text: plain(BLOCK_OPTION.label, 75),
+              description: plain(BLOCK_OPTION.hint(community), 150),
+              value: BLOCK_VALUE,
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** The moderator's question to the applicant. */
+export function askModal(request: JoinRequest, community: Community, channel?: string): ModalView {
+  const metadata: DenyMetadata = { r: request.id, ...(channel ? { ch: channel } : {}) };
+  return {
+    type: "modal",
+    callback_id: CALLBACK.ask,
+    title: plain(ASK_FORM.title, TITLE_MAX),
+    submit: plain(ASK_FORM.submit, TITLE_MAX),
+    close: plain("Cancel", TITLE_MAX),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      { type: "section", text: plain(ASK_FORM.intro(request, community), 3000) },
+      {
+        type: "input",
+        block_id: BLOCK.ask,
+        label: plain(ASK_FORM.questionLabel),
+        hint: plain(ASK_FORM.questionHint),
+        element: {
+          type: "plain_text_input",
+          action_id: ACTION.input,
+          multiline: true,
+          max_length: QUESTION_MAX,
+        },
+      },
+    ],
+  };
+}
+
+/** The applicant's reply form: the question shown as plain text, the reply up to REPLY_MAX. */
+export function replyModal(request: JoinRequest, round: InterviewRound): ModalView {
+  const metadata: ReplyMetadata = { r: request.id, n: round.n };
+  return {
+    type: "modal",
+    callback_id: CALLBACK.reply,
+    title: plain(REPLY_FORM.title, TITLE_MAX),
+    submit: plain(REPLY_FORM.submit, TITLE_MAX),
+    close: plain("Cancel", TITLE_MAX),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      { type: "section", text: plain(round.question, 3000) },
+      {
+        type: "input",
+        block_id: BLOCK.reply,
+        label: plain(REPLY_FORM.replyLabel),
+        hint: plain(REPLY_FORM.replyHint(REPLY_MAX)),
+        element: {
+          type: "plain_text_input",
+          action_id: ACTION.input,
+          multiline: true,
+          max_length: REPLY_MAX,
         },
       },
     ],

@@ -104,6 +104,8 @@ describe("the approval card", () => {
         components: [
           { type: 2, custom_id: "gk:approve:r0123456789abcdef0123", label: "Approve", style: 3 },
           { type: 2, custom_id: "gk:deny:r0123456789abcdef0123", label: "Deny", style: 4 },
+          { type: 2, custom_id: "gk:ask:r0123456789abcdef0123", label: "Ask a question", style: 2 },
+          { type: 2, custom_id: "gk:claim:r0123456789abcdef0123", label: "Claim", style: 2 },
         ],
       },
     ]);

@@ -84,12 +84,14 @@ describe("the approval card", () => {
     expect(renderCard(state).text).toContain("Waiting for review");
   });
 
-  it("has Approve (primary) and Deny (danger) buttons carrying only the request id while pending", () => {
+  it("has Approve (primary), Deny (danger) and the tools' buttons carrying only the request id while pending", () => {
     const [actions] = actionsOf(stateOf(community));
     const elements = (actions?.elements ?? []) as AnyBlock[];
     expect(elements.map((e) => [e.action_id, e.style, e.value, (e.text as AnyBlock).text])).toEqual([
       ["gk_approve", "primary", "r0123456789abcdef0123", "Approve"],
       ["gk_deny", "danger", "r0123456789abcdef0123", "Deny"],
+      ["gk_ask", undefined, "r0123456789abcdef0123", "Ask a question"],
+      ["gk_claim", undefined, "r0123456789abcdef0123", "Claim"],
     ]);
   });
 

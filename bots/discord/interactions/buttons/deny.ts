@@ -1,4 +1,4 @@
-import { LabelBuilder, ModalBuilder, TextInputBuilder } from "@discordjs/builders";
+import { CheckboxBuilder, LabelBuilder, ModalBuilder, TextInputBuilder } from "@discordjs/builders";
 import { type APIInteractionResponse, InteractionResponseType, TextInputStyle } from "discord-api-types/v10";
 import type { Core } from "../../../../core/context.js";
 import { REASON_MAX } from "../../../../core/limits.js";
@@ -42,6 +42,10 @@ export async function denyButton(
         .setLabel(Messages.DENY_FORM.reasonLabel)
         .setDescription(Messages.DENY_FORM.reasonHint)
         .setTextInputComponent(input),
+      new LabelBuilder()
+        .setLabel(Messages.BLOCK_OPTION.label)
+        .setDescription(truncate(Messages.BLOCK_OPTION.hint(outcome.community), 100))
+        .setCheckboxComponent(new CheckboxBuilder().setCustomId(inputIds.block)),
     );
   return { type: InteractionResponseType.Modal, data: modal.toJSON() };
 }

@@ -4,7 +4,7 @@ import * as Messages from "../../../../core/messages.js";
 import { decide } from "../../../../core/usecases/decide.js";
 import { decisionReply } from "../../../../core/usecases/replies.js";
 import { inputIds } from "../../custom-ids.js";
-import { textValues } from "../../form.js";
+import { checkboxTicked, textValues } from "../../form.js";
 import { deferredUpdate, type ModalInteraction } from "../../interaction.js";
 import { originOf, say } from "../reply.js";
 
@@ -17,7 +17,8 @@ export async function denyReason(
   const origin = originOf(i);
   if (!origin) return say(Messages.NOT_A_MODERATOR);
   const reason = textValues(i.data.components).get(inputIds.reason);
-  const reply = decisionReply(await decide(core, origin, { requestId, outcome: "deny", reason }));
+  const block = checkboxTicked(i.data.components, inputIds.block);
+  const reply = decisionReply(await decide(core, origin, { requestId, outcome: "deny", reason, block }));
   if (reply) return say(reply);
   // From the card's button, the worker edits the card; otherwise a short confirmation.
   return i.message ? deferredUpdate : say(Messages.DONE);

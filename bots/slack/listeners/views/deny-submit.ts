@@ -5,8 +5,8 @@ import { decide } from "../../../../core/usecases/decide.js";
 import type { Origin } from "../../../../core/usecases/origin.js";
 import { decisionReply } from "../../../../core/usecases/replies.js";
 import { messageModal } from "../../blocks/modals.js";
-import { BLOCK, denyMetadataSchema, readMetadata } from "../../ids.js";
-import { handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
+import { BLOCK, BLOCK_VALUE, denyMetadataSchema, readMetadata } from "../../ids.js";
+import { checkedValues, handleOf, inputText, teamOf, viewSubmissionSchema } from "../../payloads.js";
 import { toPlain } from "../../render.js";
 import { type ListenerDeps, since } from "../deps.js";
 
@@ -38,7 +38,8 @@ export function denySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareAr
       return;
     }
     const origin: Origin = { platform: "slack", workspace, userId: user.id, name: handleOf(user) };
-    const outcome = await decide(core, origin, { requestId: metadata.r, outcome: "deny", reason });
+    const block = checkedValues(view.state.values, BLOCK.block).includes(BLOCK_VALUE);
+    const outcome = await decide(core, origin, { requestId: metadata.r, outcome: "deny", reason, block });
     const reply = decisionReply(outcome);
     if (reply) await ack({ response_action: "update", view: messageModal(TITLE, toPlain(reply)) });
     else await ack();
@@ -46,6 +47,7 @@ export function denySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareAr
       requestId: metadata.r,
       moderator: user.id,
       outcome: outcome.kind,
+      block,
       ms: since(started),
     });
   };

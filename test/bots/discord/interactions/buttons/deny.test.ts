@@ -85,7 +85,12 @@ describe("the Deny button", () => {
         max_length: REASON_MAX,
         value: failureSummary(request.evaluation),
       },
+      { type: 23, custom_id: "block" },
     ]);
+    expect(opened.json.data?.components?.[1]).toMatchObject({
+      type: 18,
+      label: Messages.BLOCK_OPTION.label,
+    });
     expect(inputsOf(opened.json.data)[0]?.value).toBe(
       "Profile photo: no profile photo; Display name: no display name; Account age: 5 days old (needs 30)",
     );
