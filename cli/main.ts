@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -9,12 +10,18 @@ import { compileConfig } from "../core/config/compiled.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS } from "../core/deployment.js";
+import * as Insights from "../core/insights.js";
 import { createLogger } from "../core/log.js";
+import * as Messages from "../core/messages.js";
 import * as Outbox from "../core/outbox.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
+import { STATS_KEEP_DAYS } from "../core/stats.js";
 import { createDynamoClient } from "../core/store/client.js";
 import { ensureTable } from "../core/store/create-table.js";
+import { plainText } from "../core/text.js";
+import { type BulkAction, bulkDecide } from "../core/usecases/bulk.js";
+import { operatorOrigin } from "../core/usecases/origin.js";
 import { ALL_PLATFORMS } from "../functions/effects.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
@@ -41,6 +48,10 @@ Commands:
   block <community> <user>     stop a user from applying
   unblock <community> <user>   allow them again
   release <community> <user>   a member left: free their seat and admit from the waitlist
+  decide <community> --approve-passing | --approve <ids…> | --deny <ids…> [--reason TEXT]
+                               decide in bulk, as an operator, exactly as moderators' clicks would
+  stats [community] [--days N] [--json]
+                               requests, decisions, time to decision, seats, top failed rules
   schema                       print the JSON Schema of gatekeeper.yaml
 `;
 
@@ -66,6 +77,10 @@ export async function main(argv: string[]): Promise<number> {
         return await block(rest, command === "block");
       case "release":
         return await release(rest);
+      case "decide":
+        return await decideCommand(rest);
+      case "stats":
+        return await statsCommand(rest);
       case "schema":
         process.stdout.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
         return 0;
@@ -388,4 +403,72 @@ export function jsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
     title: "Gatekeeper communities (gatekeeper.yaml)",
   };
+}
+
+/**
+ * `gatekeeper decide`: the bulk-decision use case with an operator origin (only the CLI builds
+ * one): each request decided as a moderator's click would be, in queue order. Notices, grants and
+ * card updates are outbox work: the running bot's worker performs them, or the next sweep.
+ */
+async function decideCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      "approve-passing": { type: "boolean", default: false },
+      approve: { type: "boolean", default: false },
+      deny: { type: "boolean", default: false },
+      reason: { type: "string" },
+    },
+  });
+  const [id, ...ids] = positionals;
+  const chosen = [values["approve-passing"], values.approve, values.deny].filter(Boolean).length;
+  if (!id || chosen !== 1)
+    throw new UsageError("Name the community and one of --approve-passing, --approve <ids…>, --deny <ids…>.");
+  if (values["approve-passing"] && ids.length > 0)
+    throw new UsageError("--approve-passing takes no request ids.");
+  if (!values["approve-passing"] && ids.length === 0) throw new UsageError("Name the request ids to decide.");
+  if (values.reason !== undefined && !values.deny) throw new UsageError("--reason goes with --deny.");
+  const action: BulkAction = values["approve-passing"]
+    ? { kind: "approve-passing" }
+    : values.approve
+      ? { kind: "approve", requestIds: ids }
+      : { kind: "deny", requestIds: ids, reason: values.reason };
+  return withRuntime(async (runtime) => {
+    const community = communityArg(runtime.core.config, id);
+    const origin = operatorOrigin(community, userInfo().username || "operator");
+    const outcome = await bulkDecide(runtime.core, origin, community.id, action);
+    if (outcome.kind !== "done") throw new UsageError(`Cannot decide in ${community.id} (${outcome.kind}).`);
+    process.stdout.write(
+      `${community.id}: ${plainText(Messages.bulkReport(outcome.report))} (${outcome.report.asked} asked, ${outcome.report.ms} ms)\n`,
+    );
+    return 0;
+  });
+}
+
+/** `gatekeeper stats`: the insights of one community or all, over N days, as text or JSON. */
+async function statsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { days: { type: "string", default: "7" }, json: { type: "boolean", default: false } },
+  });
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > STATS_KEEP_DAYS)
+    throw new UsageError(`--days must be a whole number from 1 to ${STATS_KEEP_DAYS}.`);
+  return withRuntime(async (runtime) => {
+    const config = runtime.core.config;
+    const list = positionals[0] ? [communityArg(config, positionals[0])] : config.communities;
+    const figures = await Promise.all(list.map((c) => Insights.read(runtime.core, c, days)));
+    if (values.json) {
+      process.stdout.write(
+        `${JSON.stringify(figures, (_, v) => (v === Number.POSITIVE_INFINITY ? "Infinity" : v), 2)}\n`,
+      );
+    } else {
+      process.stdout.write(
+        `${figures.map((f, i) => plainText(Messages.insights(list[i] ?? { name: f.communityId }, f))).join("\n\n")}\n`,
+      );
+    }
+    return 0;
+  });
 }

@@ -12,6 +12,7 @@ import {
   seatCounterSchema,
   ticketKey,
 } from "./model.js";
+import { ADMITTED_DELTA } from "./stats.js";
 import {
   admitStanding,
   auditPut,
@@ -22,6 +23,7 @@ import {
   SEAT_COUNTERS,
   type SeatCounts,
   shareOf,
+  statsAdd,
   takeSeat,
   transition,
 } from "./store/items.js";
@@ -186,6 +188,7 @@ export async function promote(core: Core, community: Community): Promise<JoinReq
         from: "waitlisted",
         to: "approved",
       }),
+      statsAdd(core, head, ADMITTED_DELTA),
     ]);
     if (result.ok) admitted.push({ ...head, status: "approved", admittedAt: at });
     // On a failed condition the head was withdrawn or the seat taken meanwhile: look again.

@@ -125,6 +125,7 @@ function activity(request: JoinRequest): Line[] {
 }
 
 function by(actor: Actor): Inline[] {
+  if (actor.kind === "operator") return [`by ${actor.name ?? "an operator"}`];
   return actor.kind === "system" ? ["automatically"] : ["by ", { user: actor.id, name: actor.name }];
 }
 

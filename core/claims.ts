@@ -1,3 +1,4 @@
+import { liveClaim } from "./claim-state.js";
 import type { Community } from "./config/schema.js";
 import type { Core } from "./context.js";
 import { type Actor, type Claim, type JoinRequest, keys, SYSTEM } from "./model.js";
@@ -30,9 +31,7 @@ export type UnclaimOutcome =
   | { kind: "not-found" };
 
 /** A claim that still holds at `now`. */
-export function liveClaim(request: JoinRequest, now: Date): Claim | undefined {
-  return request.claim && request.claim.until > now.toISOString() ? request.claim : undefined;
-}
+export { liveClaim };
 
 export async function claim(
   core: Core,

@@ -115,3 +115,16 @@ export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 export function metricsService(app: string, stage: string): string {
   return `${app}-${stage}`;
 }
+
+/**
+ * Native packages the bundler leaves out and the deployment installs into the function package
+ * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the functions
+ * that perform outbox entries (the worker and the sweeper) draw charts.
+ */
+export const NATIVE_PACKAGES = ["@resvg/resvg-js"] as const;
+
+/** The font the digest chart is drawn with, copied next to those functions (core/chart.ts finds it there). */
+export const CHART_FONT = {
+  from: "node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf",
+  to: "fonts/DejaVuSans.ttf",
+} as const;

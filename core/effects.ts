@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { Community } from "./config/schema.js";
 import type { JoinRequest, MessageRef } from "./model.js";
 import type { Text } from "./text.js";
+import type { BulkDelivery, DigestPost, HomeView } from "./views.js";
 
 /**
  * The port between the core and the chat platforms: the side effects a state change asks for.
@@ -34,7 +35,18 @@ export const effectSpecSchema = z.discriminatedUnion("kind", [
     round: z.number().int().min(1),
     part: z.enum(["question", "reply", "no-reply"]),
   }),
+  // Tasks: work that belongs to no single request (core/tasks.ts); their entries live under a task id.
+  /** Republish the moderators' queue views of a community (Slack App Home). */
+  z.object({ kind: z.literal("queue.refresh") }),
+  /** Run a recorded bulk decision and report it to the moderator who asked. */
+  z.object({ kind: z.literal("bulk.run") }),
+  /** Post the weekly digest with its chart to the review channel. */
+  z.object({ kind: z.literal("digest.post"), week: z.string() }),
 ]);
+export const TASK_KINDS = ["queue.refresh", "bulk.run", "digest.post"] as const;
+export type TaskSpec = Extract<EffectSpec, { kind: (typeof TASK_KINDS)[number] }>;
+export const isTask = (spec: EffectSpec): spec is TaskSpec =>
+  (TASK_KINDS as readonly string[]).includes(spec.kind);
 export type EffectSpec = z.infer<typeof effectSpecSchema>;
 export type EffectKind = EffectSpec["kind"];
 
@@ -121,6 +133,21 @@ export interface PlatformEffects {
    * event (Discord). Throws `RetryableEffectError` on a rate limit or outage (the check stops there).
    */
   checkMember?(community: Community, userId: string): Promise<MemberCheck>;
+  /**
+   * Moderator surfaces (optional: a platform without one skips the task). Slack: publish a user's
+   * App Home from the view model the core built (idempotent: a view replaces the last one).
+   */
+  publishHome?(view: HomeView, ctx?: EffectContext): Promise<void>;
+  /**
+   * Tells the moderator who asked for a bulk decision what it did (and shows the queue again), by
+   * editing the interaction's message in place (idempotent).
+   */
+  reportBulk?(report: BulkDelivery, ctx?: EffectContext): Promise<void>;
+  /**
+   * Posts the weekly digest: a short summary and the chart (PNG) to the review channel. When
+   * `ctx.unknownSince` is set, an earlier attempt may have posted it: look before posting again.
+   */
+  postDigest?(digest: DigestPost, ctx?: EffectContext): Promise<void>;
 }
 
 /**

@@ -5,7 +5,8 @@ import { replyStanding } from "./interview-state.js";
 import { noReplyReason } from "./messages.js";
 import { type Actor, type InterviewRound, type JoinRequest, keys, SYSTEM } from "./model.js";
 import * as Requests from "./requests.js";
-import { auditPut, effectPuts, releaseStanding, transition } from "./store/items.js";
+import { NO_REPLY_DENIED_DELTA } from "./stats.js";
+import { auditPut, effectPuts, releaseStanding, statsAdd, transition } from "./store/items.js";
 import { deleteTimer, putTimer, type Timer } from "./store/timers.js";
 import { type Labelled, labelled, names, transact } from "./store/transact.js";
 
@@ -191,6 +192,7 @@ export async function lapse(
         to: "denied",
         reason: why,
       }),
+      statsAdd(core, request, NO_REPLY_DENIED_DELTA),
     ];
   } else {
     items = [

@@ -4,7 +4,10 @@ import { REASON_MAX } from "./limits.js";
 import type { Actor, JoinRequest, RequestHistory, RequestStatus } from "./model.js";
 import type { Platform } from "./platform.js";
 import type { FieldError, Refusal } from "./policy.js";
+import type { QueueFilter, QueueItem, QueuePage } from "./queue.js";
+import type { Insights, WeekFigures } from "./stats.js";
 import { type Inline, type Line, line, type Text, text } from "./text.js";
+import type { BulkReport, OwnRequest } from "./views.js";
 
 /**
  * Every sentence a person reads, in one place, as platform-neutral `Text` (core/text.ts). Adapters
@@ -183,20 +186,41 @@ export function status(entries: StatusEntry[], platform: Platform): Text {
     );
   return [
     line({ bold: "Your requests" }),
-    ...entries.map(({ communityName, request, waitlistPosition }) => {
-      const position = waitlistPosition ? ` (position ${waitlistPosition})` : "";
-      const reason =
-        request.status === "denied" && request.decision?.reason
-          ? [`. Reason: ${clip(request.decision.reason, 300)}`]
-          : [];
-      return line(
-        "• ",
-        { bold: communityName },
-        `: ${STATUS_LABEL[request.status]}${position} · since `,
-        { at: request.updatedAt, style: "date" },
-        ...reason,
-      );
-    }),
+    ...entries.map(({ communityName, request, waitlistPosition }) =>
+      statusLine(
+        communityName,
+        request.status,
+        request.updatedAt,
+        waitlistPosition,
+        request.status === "denied" ? request.decision?.reason : undefined,
+      ),
+    ),
+  ];
+}
+
+function statusLine(
+  communityName: string,
+  status: RequestStatus,
+  since: string,
+  waitlistPosition: number | undefined,
+  reason: string | undefined,
+): Line {
+  const position = waitlistPosition ? ` (position ${waitlistPosition})` : "";
+  return line(
+    "• ",
+    { bold: communityName },
+    `: ${STATUS_LABEL[status]}${position} · since `,
+    { at: since, style: "date" },
+    ...(reason ? [`. Reason: ${clip(reason, 300)}`] : []),
+  );
+}
+
+/** The user's own requests on their home (the same lines as `/apply status`). */
+export function ownRequests(own: OwnRequest[], platform: Platform): Text {
+  if (own.length === 0) return NO_OWN_REQUESTS(platform);
+  return [
+    line({ bold: OWN_REQUESTS }),
+    ...own.map((r) => statusLine(r.communityName, r.status, r.since, r.waitlistPosition, r.reason)),
   ];
 }
 
@@ -225,6 +249,7 @@ export const NOT_A_MODERATOR = text("Only this community's moderators can approv
 export const REQUEST_GONE = text("This request no longer exists.");
 
 function by(actor: Actor): Inline[] {
+  if (actor.kind === "operator") return [`by ${actor.name ?? "an operator"}`];
   return actor.kind === "system" ? ["automatically"] : ["by ", { user: actor.id, name: actor.name }];
 }
 
@@ -330,6 +355,228 @@ export function clip(value: string, max: number): string {
   return chars.length <= max ? value : `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
 }
 
+// The moderators' queue, bulk decisions, insights and the weekly digest
+
+/** Names of the queue filters, as buttons and headings show them. */
+export const FILTER_LABEL: Record<QueueFilter, string> = {
+  all: "All",
+  passing: "Passing every rule",
+  flagged: "Flagged",
+  waiting: "Waiting for a reply",
+};
+
+/** Labels of the queue's buttons and menus (both platforms). */
+export const QUEUE_BUTTONS = {
+  approve: "Approve",
+  deny: "Deny",
+  open: "Open card",
+  approvePassing: "Approve all that pass every rule",
+  approveSelected: "Approve selected",
+  denySelected: "Deny selected",
+  previous: "Previous",
+  next: "Next",
+  select: "Select requests to decide",
+  window: (days: number) => `${days} days`,
+} as const;
+
+/** "3 d 4 h", "2 h 10 min", "12 min", "under a minute". */
+export function duration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "under a minute";
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return mins > 0 ? `${hours} h ${mins} min` : `${hours} h`;
+  return `${mins} min`;
+}
+
+export const queueTitle = (community: { name: string }): string => `Join requests: ${community.name}`;
+
+export function queueSummary(page: QueuePage): Text {
+  const c = page.counts;
+  return text(
+    `${c.all} waiting · ${c.passing} pass every rule · ${c.flagged} flagged · ${c.waiting} waiting for a reply`,
+    page.filter === "all" ? "" : ` · showing: ${FILTER_LABEL[page.filter].toLowerCase()} (${page.total})`,
+    page.pages > 1 ? ` · page ${page.page} of ${page.pages}` : "",
+  );
+}
+
+export const queueEmpty = (filter: QueueFilter): Text =>
+  filter === "all" ? text("Nothing is waiting for review.") : text("No waiting request matches this filter.");
+
+/** One queue item's first line: who, how long, the score. */
+export function queueItemHeadline(item: QueueItem): Line {
+  return line(
+    { user: item.applicant.userId, name: item.applicant.name },
+    ` (${item.applicant.name}) · waited ${duration(item.waitedMs)} · score ${item.score}/100`,
+  );
+}
+
+/** The item's rules at a glance. */
+export function queueItemRules(item: QueueItem): Line {
+  const { passed, failed, unchecked } = item.rules;
+  const count = passed.length + failed.length + unchecked.length;
+  if (count === 0) return line("No rules configured");
+  if (failed.length === 0 && unchecked.length === 0)
+    return line(count === 1 ? "✓ the rule passed" : `✓ all ${count} rules passed`);
+  return line(
+    [
+      passed.length > 0 ? `✓ ${passed.length} passed` : "",
+      failed.length > 0 ? `✗ failed: ${failed.join(", ")}` : "",
+      unchecked.length > 0 ? `? not checked: ${unchecked.join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join(" · "),
+  );
+}
+
+/** Claim and interview state, when there is any. */
+export function queueItemTools(item: QueueItem): Line | undefined {
+  const parts: Inline[] = [];
+  if (item.claimedBy)
+    parts.push("Being reviewed by ", { user: item.claimedBy.id, name: item.claimedBy.name });
+  const i = item.interview;
+  if (i) {
+    if (parts.length > 0) parts.push(" · ");
+    const since: Inline[] = i.since ? [" since ", { at: i.since }] : [];
+    if (i.state === "waiting") parts.push("Waiting for the applicant's reply", ...since);
+    else if (i.state === "replied")
+      parts.push("The applicant replied", ...(i.since ? [" ", { at: i.since }] : []));
+    else parts.push("No reply from the applicant");
+  }
+  return parts.length > 0 ? line(...parts) : undefined;
+}
+
+/** A short label for one request (a select option). */
+export const queueOption = (item: QueueItem): { label: string; description: string } => ({
+  label: `${item.applicant.name}`,
+  description: `waited ${duration(item.waitedMs)} · score ${item.score}${item.passesAll ? " · passes every rule" : ` · ${item.rules.failed.length + item.rules.unchecked.length} flagged`}`,
+});
+
+export const HOME_TITLE = "Gatekeeper";
+export const OWN_REQUESTS = "Your requests";
+export const NO_OWN_REQUESTS = (platform: Platform): Text =>
+  text(
+    "You have no requests to join a community here. Type ",
+    { code: COMMANDS[platform].apply },
+    " to start one.",
+  );
+export const NOT_A_MODERATOR_HERE = text("Only a community's moderators can see its queue and figures.");
+
+export function chooseQueue(communities: Community[]): Text {
+  return [line("You moderate several communities here; name one:"), ...communities.map(communityLine)];
+}
+
+export const selected = (n: number): Text =>
+  text(n === 0 ? "Nothing selected." : `${n} selected. Approve or deny them below.`);
+export const SELECTION_GONE = text("That selection expired. Pick the requests again.");
+
+export const approvePassingConfirm = (community: { name: string }, n: number) => ({
+  title: "Approve all passing?",
+  text: `Approve the ${n} waiting ${n === 1 ? "request" : "requests"} to join ${community.name} that pass every rule? Each is decided as if you clicked Approve: applicants are told, and when seats run out the rest join the waitlist in queue order.`,
+  confirm: "Approve them",
+  deny: "Cancel",
+});
+
+export const BULK_DENY_FORM = {
+  title: "Deny selected requests",
+  submit: "Deny",
+  reasonLabel: "Reason (sent to each applicant)",
+  reasonHint: "Optional. Left empty, each applicant gets their own failed rules as the reason.",
+};
+
+export const bulkStarted = (n: number): Text =>
+  text(`Deciding ${n} ${n === 1 ? "request" : "requests"}… the result shows here in a moment.`);
+
+export const BULK_NOTHING = text("Nothing to decide: no waiting request matched.");
+
+/** "18 approved, 2 waitlisted, 1 already decided." */
+export function bulkReport(report: BulkReport): Text {
+  const parts = [
+    report.approved > 0 ? `${report.approved} approved` : "",
+    report.waitlisted > 0 ? `${report.waitlisted} waitlisted` : "",
+    report.denied > 0 ? `${report.denied} denied` : "",
+    report.already > 0 ? `${report.already} already decided` : "",
+    report.full > 0 ? `${report.full} left waiting (the community is full)` : "",
+    report.skipped > 0 ? `${report.skipped} skipped (not in this community's queue)` : "",
+  ].filter(Boolean);
+  return text(parts.length > 0 ? `${parts.join(", ")}.` : "Nothing was decided: no request matched.");
+}
+
+// Insights
+
+const orDash = (ms: number | undefined) =>
+  ms === undefined ? "–" : ms === Number.POSITIVE_INFINITY ? "over 14 d" : `≤ ${duration(ms)}`;
+
+/** The figures of a window, as lines. */
+export function insights(community: { name: string }, i: Insights): Text {
+  const seats =
+    i.seats.capacity === undefined
+      ? `${i.seats.used} seats taken (no limit)`
+      : `${i.seats.used} of ${i.seats.capacity} seats taken`;
+  const lines: Line[] = [
+    line({ bold: `${community.name}: the last ${i.days} days` }),
+    line(
+      `Requests ${i.requests} · approved ${i.approved}${i.waitlisted > 0 ? ` (${i.waitlisted} via the waitlist)` : ""} · denied ${i.denied} (${i.deniedByModerator} by moderators, ${i.deniedByRule} by rules${i.deniedFull > 0 ? `, ${i.deniedFull} full` : ""}${i.deniedNoReply > 0 ? `, ${i.deniedNoReply} for no reply` : ""}) · withdrawn ${i.withdrawn} · expired ${i.expired}`,
+    ),
+    line(
+      `Time to decision: median ${orDash(i.medianMs)}, 90% ${orDash(i.p90Ms)} (${i.decisions} ${i.decisions === 1 ? "decision" : "decisions"})`,
+    ),
+    line(`Now: ${seats} · ${i.waitlistLength} on the waitlist`),
+  ];
+  if (i.topFailedRules.length > 0)
+    lines.push(
+      line(`Top failed rules: ${i.topFailedRules.map((r) => `${r.label} (${r.count})`).join(", ")}`),
+    );
+  if (i.moderators.length > 0) {
+    lines.push(
+      line(
+        "Decisions by moderator: ",
+        ...i.moderators.flatMap((m, k): Inline[] => [
+          ...(k > 0 ? [", "] : []),
+          m.id.startsWith("operator:") ? (m.name ?? m.id) : { user: m.id, name: m.name },
+          ` ${m.total} (${m.approved} approved, ${m.denied} denied)`,
+        ]),
+      ),
+    );
+  }
+  return lines;
+}
+
+// Weekly digest
+
+export function digest(
+  community: { name: string },
+  week: string,
+  last: WeekFigures | undefined,
+  i: Insights,
+  pending: number,
+): Text {
+  return [
+    line({ bold: `Weekly digest for ${community.name}` }, ` (week ${week})`),
+    line(
+      `Last week: ${last?.requests ?? 0} requests, ${last?.approved ?? 0} approved, ${last?.denied ?? 0} denied. ` +
+        `Median time to decision ${orDash(i.medianMs)}.`,
+    ),
+    line(
+      `Now: ${pending} waiting for review, ${i.waitlistLength} on the waitlist, ` +
+        (i.seats.capacity === undefined
+          ? `${i.seats.used} seats taken.`
+          : `${i.seats.used} of ${i.seats.capacity} seats taken.`),
+    ),
+    ...(i.topFailedRules[0]
+      ? [line(`Most failed rule: ${i.topFailedRules[0].label} (${i.topFailedRules[0].count}).`)]
+      : []),
+    line("The chart shows requests, approvals and denials over the last 8 weeks."),
+  ];
+}
+
+export const digestAlt = (community: { name: string }, weeks: WeekFigures[]): string =>
+  `Requests, approvals and denials per week for ${community.name}: ${weeks
+    .map((w) => `${w.week} ${w.requests}/${w.approved}/${w.denied}`)
+    .join("; ")}`;
+
 // Stuck deliveries (told once to the review channel)
 
 const NOTICE_ACTIVITY: Record<NoticeKind, string> = {
@@ -361,6 +608,12 @@ export function activity(spec: EffectSpec): string {
       return "sending a moderator's question to the applicant";
     case "thread.post":
       return "posting in the card's thread";
+    case "queue.refresh":
+      return "refreshing the moderators' queue";
+    case "bulk.run":
+      return "running a bulk decision";
+    case "digest.post":
+      return "posting the weekly digest";
   }
 }
 

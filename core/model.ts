@@ -30,7 +30,8 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[
 };
 
 export const actorSchema = z.object({
-  kind: z.enum(["user", "system"]),
+  /** `operator`: someone running the CLI on the deployment (`gatekeeper decide`), not a platform user. */
+  kind: z.enum(["user", "system", "operator"]),
   id: z.string(),
   name: z.string().optional(),
 });
@@ -204,6 +205,24 @@ export const keys = {
   timer: (requestId: string, kind: string) => ({ pk: `REQ#${requestId}`, sk: `TIMER#${kind}` }),
   /** The Discord seat check's place in a community's members. */
   reconcile: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "RECONCILE" }),
+  /** A community's insights counters for one UTC day, spread over a few shards (core/stats.ts). */
+  stats: (communityId: string, day: string, shard: number) => ({
+    pk: `COMMUNITY#${communityId}`,
+    sk: `STATS#${day}#${shard}`,
+  }),
+  /**
+   * Work that belongs to no single request (a bulk decision, a queue refresh, a weekly digest)
+   * lives in a partition of its own under the same prefix, so the outbox performs its entries like
+   * any other. Task ids never look like request ids (`r` + 20 hex): `bulk-…`, `home-…`, `digest-…`.
+   */
+  task: (taskId: string) => ({ pk: `REQ#${taskId}`, sk: "TASK" }),
+  /** The weekly digest's once-per-ISO-week marker of a community. */
+  digest: (communityId: string, week: string) => ({ pk: `COMMUNITY#${communityId}`, sk: `DIGEST#${week}` }),
+  /** A Slack user's App Home state (filters, pages, the last bulk report). */
+  home: (platform: string, workspace: string, userId: string) => ({
+    pk: `HOME#${platform}#${workspace}#${userId}`,
+    sk: "HOME",
+  }),
   /** gsi2: an applicant's requests across communities of one workspace. */
   byApplicant: (platform: string, workspace: string, userId: string) =>
     `APPLICANT#${platform}#${workspace}#${userId}`,

@@ -10,6 +10,7 @@ import {
   type EffectSpec,
   type EffectState,
   effectSpecSchema,
+  isTask,
   PermanentEffectError,
   type PlatformEffects,
   RetryableEffectError,
@@ -21,6 +22,7 @@ import * as Requests from "./requests.js";
 import { effectKey, effectPuts } from "./store/items.js";
 import { TABLE } from "./store/table.js";
 import { type Labelled, names, sleep, transact } from "./store/transact.js";
+import * as Tasks from "./tasks.js";
 
 /**
  * The outbox: side effects recorded with the state change that caused them, performed after
@@ -225,8 +227,22 @@ async function perform(
   effect: EffectItem,
   ctx: EffectContext,
 ): Promise<{ skipped?: string }> {
+  const spec = effect.spec;
+  if (isTask(spec)) {
+    // Work that belongs to no single request (core/tasks.ts): no request state to load.
+    const skipped = await Tasks.perform(
+      core,
+      performer,
+      { taskId: effect.requestId, communityId: effect.communityId, spec },
+      ctx,
+    );
+    if (skipped) return { skipped };
+    // A posted digest is a message: recorded, so a delivery that cannot settle never posts it twice.
+    if (spec.kind === "digest.post") await markPerformed(core, effect);
+    return {};
+  }
   const state = await loadState(core, effect.requestId);
-  const obsolete = await whyObsolete(core, effect.spec, state);
+  const obsolete = await whyObsolete(core, spec, state);
   if (obsolete) {
     core.log.info("effect skipped: it no longer applies", {
       effect: effect.name,
@@ -235,7 +251,6 @@ async function perform(
     });
     return { skipped: obsolete };
   }
-  const spec: EffectSpec = effect.spec;
   switch (spec.kind) {
     case "card.post": {
       if (state.request.card) return {}; // posted by an earlier delivery: the card's place is its record
@@ -580,8 +595,10 @@ async function settle(core: Core, effect: EffectItem, outcome: Outcome): Promise
     ExpressionAttributeValues: values,
   };
   const item: Labelled = { label: "entry", item: { Update: write } };
-  if (outcome.status === "retry" && outcome.stuck && effect.spec.kind !== "stuck") {
-    // Stuck: the moderators are told once (the notice's name is unique per stuck entry).
+  if (outcome.status === "retry" && outcome.stuck && effect.spec.kind !== "stuck" && !isTask(effect.spec)) {
+    // Stuck: the moderators are told once (the notice's name is unique per stuck entry). A task
+    // (core/tasks.ts) has no request to speak of: its stuck line is logged for the alarm and
+    // `gatekeeper outbox list` shows it.
     const notice = effectPuts(
       core,
       { id: effect.requestId, communityId: effect.communityId, platform: effect.platform },

@@ -30,6 +30,7 @@ import {
 } from "./policy.js";
 import type { Profile } from "./profile.js";
 import { evaluate } from "./rules.js";
+import { closedDelta, decidedDelta, submittedDelta } from "./stats.js";
 import {
   admitStanding,
   auditPut,
@@ -38,8 +39,10 @@ import {
   dueIndex,
   effectPuts,
   releaseStanding,
+  statsAdd,
   takeSeat,
   transition,
+  waitedMs,
 } from "./store/items.js";
 import { TABLE } from "./store/table.js";
 import { type Labelled, names, transact } from "./store/transact.js";
@@ -215,6 +218,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       ...(status === "approved" ? [takeSeat(core, community, seats.counts)] : []),
       ...effectPuts(core, request, effects, status),
       auditPut(core, { requestId: id, actor: actorOf(input.applicant), action: "submitted", to: "pending" }),
+      statsAdd(core, request, submittedDelta(request, community)),
     ];
     if (status !== "pending") {
       items.push(
@@ -288,6 +292,7 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
       ...effectPuts(core, request, [{ kind: "notice", notice: "denied" }, { kind: "card.update" }], "denied"),
       audit("denied", "denied", true),
       ...(blocked ? [auditPut(core, { requestId: request.id, actor: by, action: "blocked" })] : []),
+      statsAdd(core, request, decidedDelta("denied", by, waitedMs(core, request))),
     ]);
     if (outcome === "seat-taken") throw new Error(`inconsistent standing for request ${request.id}`);
     return outcome;
@@ -309,6 +314,7 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
           "approved",
         ),
         audit("approved", "approved", true),
+        statsAdd(core, request, decidedDelta("approved", by, waitedMs(core, request))),
       ]);
       if (outcome !== "seat-taken") return outcome;
       continue; // the last seat went to someone else: look again
@@ -328,6 +334,7 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
         "waitlisted",
       ),
       audit("waitlisted", "waitlisted", false),
+      statsAdd(core, request, decidedDelta("waitlisted", by, waitedMs(core, request))),
     ]);
     if (outcome !== "seat-taken") return outcome;
   }
@@ -377,6 +384,7 @@ export async function withdraw(core: Core, community: Community, userId: string)
         from: request.status,
         to: "withdrawn",
       }),
+      statsAdd(core, request, closedDelta("withdrawn")),
     ]);
     if (result.ok) {
       const after = await get(core, request.id);
@@ -400,6 +408,7 @@ export async function expire(core: Core, request: JoinRequest): Promise<boolean>
       from: "pending",
       to: "expired",
     }),
+    statsAdd(core, request, closedDelta("expired")),
   ]);
   return result.ok;
 }

@@ -2,6 +2,7 @@ import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import type { Platform } from "./config/schema.js";
 import type { Core } from "./context.js";
+import * as Digest from "./digest.js";
 import * as Outbox from "./outbox.js";
 import * as Requests from "./requests.js";
 import { type ReconcileReport, reconcileSeats } from "./usecases/reconcile.js";
@@ -13,6 +14,8 @@ export interface SweepReport {
   expired: number;
   reminded: number;
   admitted: number;
+  /** Communities whose weekly digest this pass scheduled. */
+  digests: string[];
   effects: Record<Outbox.RunResult, number>;
   /** Entries still retrying after `STUCK_AFTER` failures (`gatekeeper outbox list`). */
   stuck: number;
@@ -31,7 +34,8 @@ export interface SweepOptions extends Outbox.RunOptions {
 /**
  * One pass of the scheduled work: expire pending requests past their community's expiry,
  * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
- * and re-drive outbox entries that are due. Idempotent: running it twice does nothing twice.
+ * schedule the weekly digest when its time has come (once per week), and re-drive outbox entries
+ * that are due. Idempotent: running it twice does nothing twice.
  */
 export async function sweep(
   core: Core,
@@ -44,6 +48,7 @@ export async function sweep(
     expired: 0,
     reminded: 0,
     admitted: 0,
+    digests: [],
     effects: Outbox.emptyCounts(),
     stuck: 0,
     deadLetters: [],
@@ -68,6 +73,7 @@ export async function sweep(
   for (const community of communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
+  report.digests = await Digest.schedule(core);
   report.effects = await Outbox.redriveDue(core, performers, opts);
   report.stuck = (await Outbox.stuckEntries(core)).length;
   report.deadLetters = await Outbox.deadLetters(core);
@@ -79,6 +85,7 @@ export async function sweep(
     members: report.members,
     effects: report.effects,
     stuck: report.stuck,
+    digests: report.digests,
     deadLetters: report.deadLetters.length,
   });
   return report;

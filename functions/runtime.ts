@@ -105,6 +105,10 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
       if (!effects.checkMember) throw new Error("this platform has no member check");
       return effects.checkMember(community, userId);
     },
+    // Optional surfaces: skipped (resolved, nothing done) when the platform has none.
+    publishHome: async (view, ctx) => (await get()).publishHome?.(view, ctx),
+    reportBulk: async (report, ctx) => (await get()).reportBulk?.(report, ctx),
+    postDigest: async (digest, ctx) => (await get()).postDigest?.(digest, ctx),
   };
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { CHART_FONT, NATIVE_PACKAGES } from "../core/deployment.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
 
@@ -71,4 +72,18 @@ export function checkConfigFile(): void {
     const details = typeof stderr === "string" && stderr.trim() !== "" ? stderr.trim() : String(error);
     throw new Error(`${CONFIG_FILE} is not valid, nothing was deployed:\n${details}`);
   }
+}
+
+/**
+ * What the functions that perform outbox entries (worker, sweeper) add: the weekly digest draws
+ * its chart with @resvg/resvg-js, a native module SST installs for the function's architecture
+ * (`nodejs.install`: the linux-arm64-gnu build here) instead of bundling it, and a font to draw
+ * text with (Lambda has no system fonts).
+ */
+export function chartFunctionExtras(storage: Storage, secrets: Secrets) {
+  const defaults = functionDefaults(storage, secrets);
+  return {
+    nodejs: { install: [...NATIVE_PACKAGES] },
+    copyFiles: [...defaults.copyFiles, { from: CHART_FONT.from, to: CHART_FONT.to }],
+  };
 }

@@ -1,5 +1,5 @@
 import { outboxStreamFilter, PLATFORMS, WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
-import { functionDefaults } from "./common.js";
+import { chartFunctionExtras, functionDefaults } from "./common.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
 
@@ -28,6 +28,8 @@ export function createWorker(storage: Storage, secrets: Secrets) {
       `${name}Worker`,
       {
         ...functionDefaults(storage, secrets),
+        // The weekly digest's chart (a native rasteriser and a font): outbox entries include it.
+        ...chartFunctionExtras(storage, secrets),
         description: `Gatekeeper: ${name} outbox worker (DynamoDB stream)`,
         handler: `functions/${platform}-worker.handler`,
         // Not latency-bound like the endpoints; 512 MB keeps cold starts short at half the price.

@@ -13,7 +13,11 @@ export const COMMANDS = {
   apply: "apply",
   status: "apply-status",
   withdraw: "apply-withdraw",
+  queue: "apply-queue",
+  stats: "apply-stats",
 } as const;
+
+export const DAYS_OPTION = "days";
 
 export const COMMUNITY_OPTION = "community";
 
@@ -42,6 +46,35 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
           .setDescription("Which community's request")
           .setAutocomplete(true)
           .setRequired(false),
+      )
+      .toJSON(),
+    base(COMMANDS.queue, "Moderators: the join requests waiting for review, to decide one or many")
+      .addStringOption((o) =>
+        o
+          .setName(COMMUNITY_OPTION)
+          .setDescription("Which community (leave empty if you moderate one)")
+          .setAutocomplete(true)
+          .setRequired(false),
+      )
+      .toJSON(),
+    base(COMMANDS.stats, "Moderators: how the door is doing (requests, decisions, time to decision)")
+      .addStringOption((o) =>
+        o
+          .setName(COMMUNITY_OPTION)
+          .setDescription("Which community (leave empty for all you moderate)")
+          .setAutocomplete(true)
+          .setRequired(false),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName(DAYS_OPTION)
+          .setDescription("Over how many days (7 by default)")
+          .setRequired(false)
+          .addChoices(
+            { name: "7 days", value: 7 },
+            { name: "30 days", value: 30 },
+            { name: "90 days", value: 90 },
+          ),
       )
       .toJSON(),
   ];

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { DiscordAPIError, type REST } from "@discordjs/rest";
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
 import * as z from "zod";
@@ -20,7 +21,9 @@ import {
   renderReminder,
   renderThreadEntry,
 } from "./card.js";
-import { truncate } from "./escape.js";
+import { NO_MENTIONS, truncate } from "./escape.js";
+import { renderQueueMessage } from "./queue.js";
+import { toMarkdown } from "./render.js";
 import { type CallContext, createDiscordApi, type DiscordApi, toEffectError } from "./rest.js";
 
 /**
@@ -176,6 +179,61 @@ export function createDiscordEffects(
       log.info("discord roles revoked", { requestId: request.id, roles: community.grant.roles.length });
     },
 
+    /** A bulk decision's report: the queue message it came from is edited in place (interaction token). */
+    async reportBulk(delivery, ctx): Promise<void> {
+      if (delivery.reply.kind !== "interaction") return;
+      const { applicationId, token } = delivery.reply;
+      const body = delivery.queue
+        ? renderQueueMessage(delivery.queue.community, delivery.queue.page, { notice: delivery.text })
+        : { content: toMarkdown(delivery.text), embeds: [], components: [] };
+      // An edit of the same message: repeating it is harmless.
+      await call(
+        ctx,
+        {
+          action: "reporting a bulk decision",
+          issues: {
+            [RESTJSONErrorCodes.UnknownWebhook]:
+              "The queue message can no longer be edited (its interaction expired)",
+          },
+        },
+        (rest) =>
+          rest.patch(Routes.webhookMessage(applicationId, token, "@original"), {
+            body: { ...body, allowed_mentions: NO_MENTIONS },
+            auth: false,
+          }),
+      );
+      log.info("discord bulk report sent", { ...delivery.report });
+    },
+
+    /**
+     * The digest: the summary and the chart as an attachment shown in an embed, with the entry's
+     * nonce like every other message (a resend after an unknown outcome returns the first).
+     */
+    async postDigest(digest, ctx): Promise<void> {
+      const channel = digest.community.reviewChannel;
+      const once = ctx ? { nonce: ctx.key, enforce_nonce: true } : {};
+      await call(
+        ctx,
+        { action: `posting the weekly digest in ${channel}`, issues: reviewChannelIssues(channel) },
+        (rest) =>
+          rest.post(Routes.channelMessages(channel), {
+            ...multipart(
+              {
+                content: toMarkdown(digest.text),
+                embeds: [{ image: { url: `attachment://${digest.filename}` }, color: 0x2a9d8f }],
+                attachments: [
+                  { id: 0, filename: digest.filename, description: digest.altText.slice(0, 1024) },
+                ],
+                allowed_mentions: NO_MENTIONS,
+                ...once,
+              },
+              { name: digest.filename, data: digest.png, contentType: "image/png" },
+            ),
+          }),
+      );
+      log.info("discord digest posted", { community: digest.community.id, week: digest.week });
+    },
+
     async remind(state, ctx): Promise<void> {
       await postMessage(
         ctx,
@@ -266,5 +324,33 @@ export function createDiscordEffects(
       const seatRole = community.grant.roles[0];
       return seatRole === undefined || member.roles.includes(seatRole) ? "member" : "role-removed";
     },
+  };
+}
+
+/**
+ * A message with one file, as Discord's multipart/form-data (`payload_json` and `files[0]`), built
+ * here and passed through as bytes: the REST client's own FormData path depends on which fetch
+ * and Blob implementations the process has (it broke under the test runner), these bytes do not.
+ */
+export function multipart(
+  payload: unknown,
+  file: { name: string; data: Uint8Array; contentType: string },
+): { body: Buffer; passThroughBody: true; headers: Record<string, string> } {
+  const boundary = `gatekeeper-${randomBytes(12).toString("hex")}`;
+  const safeName = file.name.replace(/["\r\n]/g, "_");
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="payload_json"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(payload)}\r\n`,
+    ),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files[0]"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+    ),
+    Buffer.from(file.data),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return {
+    body,
+    passThroughBody: true,
+    headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
   };
 }

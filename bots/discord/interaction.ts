@@ -59,7 +59,12 @@ export const interactionSchema = z.discriminatedUnion("type", [
   z.object({
     ...base,
     type: z.literal(InteractionType.MessageComponent),
-    data: z.object({ custom_id: z.string().max(100), component_type: z.number() }),
+    data: z.object({
+      custom_id: z.string().max(100),
+      component_type: z.number(),
+      /** A select menu's chosen values. */
+      values: z.array(z.string().max(100)).max(25).optional(),
+    }),
     message: messageRef,
   }),
   z.object({

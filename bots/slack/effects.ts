@@ -17,6 +17,8 @@ import type { Text } from "../../core/text.js";
 import { renderCard } from "./blocks/card.js";
 import { alertText, noticeText, questionMessage, reminderText, threadText } from "./blocks/messages.js";
 import { type Attempt, slackErrorCode, toEffectError } from "./errors.js";
+import { publishHome } from "./home.js";
+import { toMrkdwn } from "./render.js";
 import { createOutboxClient } from "./web-client.js";
 
 /**
@@ -43,6 +45,7 @@ const historySchema = z.object({
         metadata: z
           .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()).optional() })
           .optional(),
+        files: z.array(z.object({ name: z.string().optional() })).optional(),
       }),
     )
     .optional(),
@@ -79,6 +82,8 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
     ctx: EffectContext | undefined,
     channel: string,
     thread?: string,
+    /** Look for a message sharing a file of this name instead of the entry's metadata (uploads carry none). */
+    file?: string,
   ): Promise<string | undefined> {
     if (!ctx?.unknownSince) return undefined;
     const oldest = String(Math.floor(Date.parse(ctx.unknownSince) / 1000) - LOOKUP_MARGIN_S);
@@ -105,8 +110,10 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
       }
       const parsed = historySchema.safeParse(raw);
       if (!parsed.success) throw new RetryableEffectError("Slack answered an unreadable history");
-      const found = parsed.data.messages?.find(
-        (m) => m.metadata?.event_type === EFFECT_EVENT_TYPE && m.metadata.event_payload?.effect === ctx.key,
+      const found = parsed.data.messages?.find((m) =>
+        file
+          ? m.files?.some((f) => f.name === file)
+          : m.metadata?.event_type === EFFECT_EVENT_TYPE && m.metadata.event_payload?.effect === ctx.key,
       );
       if (found) {
         log.info("slack message of an unknown outcome found; not sending it again", {
@@ -244,6 +251,33 @@ export function createSlackEffects(settings: SlackSettings, log: Logger): Platfo
           ...metadata(ctx),
         }),
       );
+    },
+
+    async publishHome(view, ctx?: EffectContext): Promise<void> {
+      // A view replaces the last one: publishing twice is harmless, nothing to look for.
+      await call({ kind: "home", channel: view.userId }, ctx, () => publishHome(slack, view, log));
+    },
+
+    /**
+     * The digest: the summary as the file's comment, the chart uploaded with files.uploadV2. A file
+     * carries no metadata, so after an unknown outcome the channel is searched for the file's
+     * name (one per community and week).
+     */
+    async postDigest(digest, ctx?: EffectContext): Promise<void> {
+      const channel = digest.community.reviewChannel;
+      const attempt: Attempt = { kind: "digest", channel };
+      if (await earlier(attempt, ctx, channel, undefined, digest.filename)) return;
+      await call(attempt, ctx, () =>
+        slack.filesUploadV2({
+          channel_id: channel,
+          file: Buffer.from(digest.png),
+          filename: digest.filename,
+          title: `${digest.community.name}: week ${digest.week}`,
+          alt_text: digest.altText.slice(0, 1000),
+          initial_comment: toMrkdwn(digest.text),
+        }),
+      );
+      log.info("slack digest posted", { community: digest.community.id, week: digest.week });
     },
 
     async alert(state: EffectState, text: Text, ctx?: EffectContext): Promise<void> {

@@ -23,7 +23,9 @@ export type Attempt =
   | { kind: "grant"; channel: string }
   | { kind: "remind"; channel: string }
   | { kind: "alert"; channel: string }
-  | { kind: "thread"; channel: string };
+  | { kind: "thread"; channel: string }
+  | { kind: "home"; channel: string }
+  | { kind: "digest"; channel: string };
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -142,6 +144,10 @@ function describe(attempt: Attempt): string {
       return "Could not post a notice to the review channel";
     case "thread":
       return "Could not post in the card's thread";
+    case "home":
+      return "Could not publish a moderator's App Home";
+    case "digest":
+      return "Could not post the weekly digest";
   }
 }
 

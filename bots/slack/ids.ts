@@ -16,6 +16,8 @@ export const CALLBACK = {
   ask: "gk_ask_question",
   /** The applicant's reply to a question. */
   reply: "gk_reply",
+  /** The reason modal of "Deny selected" on the App Home. */
+  homeDeny: "gk_home_deny",
 } as const;
 
 export const ACTION = {
@@ -45,6 +47,35 @@ export const BLOCK = {
 
 /** The value of the deny form's block checkbox. */
 export const BLOCK_VALUE = "block";
+/**
+ * The App Home's own controls. Action ids are unique within a block, so a family of buttons in one
+ * block shares a prefix (`gk_home_filter:passing`); their value is `<community>|<choice>`.
+ */
+export const HOME_ACTION = {
+  filter: "gk_home_filter:",
+  page: "gk_home_page:",
+  window: "gk_home_window:",
+  bulk: "gk_home_bulk",
+  open: "gk_home_open",
+  /** The page's multi-select of requests: `gk_home_select:<community>` (a select carries no value). */
+  select: "gk_home_select:",
+  /** "Approve selected" / "Deny selected": `gk_home_selected:approve`, value `<community>|approve`. */
+  selected: "gk_home_selected:",
+} as const;
+
+export const homeValue = (communityId: string, choice: string | number): string => `${communityId}|${choice}`;
+
+const communityIdSchema = z.string().regex(/^[a-z0-9-]{2,40}$/);
+
+/** A home control's value, read back: the community and the choice. */
+export function readHomeValue(
+  value: string | undefined,
+): { communityId: string; choice: string } | undefined {
+  const [community, choice, extra] = (value ?? "").split("|");
+  if (extra !== undefined || choice === undefined || !communityIdSchema.safeParse(community).success)
+    return undefined;
+  return { communityId: community as string, choice };
+}
 
 /** Request ids as the core makes them (`requestIdFor`). */
 export const requestIdSchema = z.string().regex(/^r[0-9a-f]{20}$/, "a request id");
@@ -82,6 +113,9 @@ export function parseReplyButton(
   const match = /^(r[0-9a-f]{20}):(\d{1,3})$/.exec(value ?? "");
   return match?.[1] && match[2] ? { requestId: match[1], round: Number(match[2]) } : undefined;
 }
+/** What the "Deny selected" modal carries: the community whose selection it denies. */
+export const homeDenyMetadataSchema = z.object({ c: communityIdSchema }).strict();
+export type HomeDenyMetadata = z.infer<typeof homeDenyMetadataSchema>;
 
 /** Parses JSON `private_metadata` against a schema; undefined when it is not what the bot wrote. */
 export function readMetadata<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined {

@@ -58,7 +58,19 @@ export const blockActionSchema = z.object({
     .partial()
     .nullish(),
   trigger_id: z.string().min(1),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string(),
+        value: z.string().optional(),
+        /** A multi-select's choice (the App Home's selection of requests). */
+        selected_options: z
+          .array(z.object({ value: z.string() }))
+          .max(100)
+          .optional(),
+      }),
+    )
+    .min(1),
 });
 export type BlockAction = z.infer<typeof blockActionSchema>;
 

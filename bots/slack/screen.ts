@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ACTION, APPLY_COMMAND, CALLBACK } from "./ids.js";
+import { ACTION, APPLY_COMMAND, CALLBACK, HOME_ACTION } from "./ids.js";
 
 /**
  * The screen in front of Bolt. Bolt reads its input without checking it (`body.user.id`,
@@ -71,6 +71,8 @@ const blockActions = z.object({
     }),
   ),
   message: absentIfNull(z.object({ ts: text, thread_ts: text.optional() })),
+  /** A click in the App Home: the home view it came from. */
+  view: absentIfNull(z.object({ id, type: text.optional(), team_id: id.optional() })),
   response_url: z.url().max(2000).optional(),
   actions: z
     .array(
@@ -80,6 +82,10 @@ const blockActions = z.object({
         type: text.optional(),
         value: text.optional(),
         action_ts: text.optional(),
+        selected_options: z
+          .array(z.object({ value: text }))
+          .max(100)
+          .optional(),
       }),
     )
     .min(1)
@@ -146,6 +152,28 @@ const command = z.object({
   response_url: z.url().max(2000).optional(),
   trigger_id: text.optional(),
   token: text.optional(),
+});
+
+/** The bot's buttons: the card's, the tools', and the App Home's (whose families share a prefix). */
+function isOwnAction(actionId: string | undefined): boolean {
+  if (actionId === undefined) return false;
+  if (BUTTONS.has(actionId) || actionId === HOME_ACTION.bulk || actionId === HOME_ACTION.open) return true;
+  const families = [
+    HOME_ACTION.filter,
+    HOME_ACTION.page,
+    HOME_ACTION.window,
+    HOME_ACTION.select,
+    HOME_ACTION.selected,
+  ];
+  return families.some((prefix) => actionId.startsWith(prefix));
+}
+
+const appHomeOpened = z.object({
+  type: z.literal("app_home_opened"),
+  user: id,
+  channel: id.optional(),
+  tab: text.optional(),
+  event_ts: text.optional(),
 });
 
 const memberLeftChannel = z.object({
@@ -279,7 +307,7 @@ function screenInteraction(raw: string): Screened {
     const parsed = blockActions.safeParse(json.value);
     if (!parsed.success) return refuse(type, "not a block action", issuesOf(parsed.error));
     const action = parsed.data.actions[0]?.action_id;
-    if (!action || !BUTTONS.has(action)) return refuse(type, "not a button of this bot");
+    if (!action || !isOwnAction(action)) return refuse(type, "not a button of this bot");
     return forward(parsed.data);
   }
   if (type === "view_submission") {
@@ -329,6 +357,11 @@ function screenJson(raw: string): Screened {
       const eventType = envelope.data.event.type;
       if (eventType === "member_left_channel") {
         const event = memberLeftChannel.safeParse(envelope.data.event);
+        if (!event.success) return refuse(eventType, "malformed event", issuesOf(event.error));
+        return forward(eventType, { ...envelope.data, event: event.data });
+      }
+      if (eventType === "app_home_opened") {
+        const event = appHomeOpened.safeParse(envelope.data.event);
         if (!event.success) return refuse(eventType, "malformed event", issuesOf(event.error));
         return forward(eventType, { ...envelope.data, event: event.data });
       }

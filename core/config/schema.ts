@@ -237,10 +237,46 @@ export const communitySchema = z
     check(["blocklist"], c.blocklist, c.platform === "slack" ? slackUserId : snowflake);
   });
 
+export const WEEKDAYS = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+
+export const digestSchema = z
+  .object({
+    day: z.enum(WEEKDAYS).default("monday").describe("Day of the week the digest is posted."),
+    hour: z.int().min(0).max(23).default(9).describe("Hour of that day (0..23), in `timezone`."),
+    timezone: z
+      .string()
+      .default("UTC")
+      .refine(isTimeZone, { message: "an IANA time zone like Europe/Paris or UTC" })
+      .describe("IANA time zone of `day` and `hour`, e.g. Europe/Paris."),
+  })
+  .strict()
+  .describe(
+    "Weekly digest: once a week each community's review channel gets a short summary and a chart of the last 8 weeks. Absent: off.",
+  );
+export type DigestConfig = z.infer<typeof digestSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path to gatekeeper.schema.json, for editors."),
     communities: z.array(communitySchema).min(1, "list at least one community"),
+    digest: digestSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -11,6 +11,7 @@ import {
   TRANSITIONS,
   ticketKey,
 } from "../model.js";
+import { dayOf, type StatsDelta, shardOf, statsUpdate } from "../stats.js";
 import { TABLE } from "./table.js";
 import { type Labelled, labelled, names } from "./transact.js";
 
@@ -344,3 +345,26 @@ export function auditPut(
     },
   });
 }
+
+/**
+ * Adds a state change to its community's insights counters for today (core/stats.ts), in the
+ * same transaction as the change, so the figures count exactly what was recorded.
+ */
+export function statsAdd(
+  core: Core,
+  request: { id: string; communityId: string },
+  delta: StatsDelta,
+): Labelled {
+  const day = dayOf(core.now());
+  return labelled("stats", {
+    Update: {
+      TableName: core.store.table,
+      Key: keys.stats(request.communityId, day, shardOf(request.id)),
+      ...statsUpdate(delta, day, { communityId: request.communityId }),
+    },
+  });
+}
+
+/** How long a request waited for its decision. */
+export const waitedMs = (core: Core, request: JoinRequest): number =>
+  Math.max(0, core.now().getTime() - Date.parse(request.createdAt));

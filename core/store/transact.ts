@@ -22,7 +22,11 @@ export type Label =
   /** The audit trail. */
   | "audit"
   /** A request's timer (reply due, claim ending): its condition says the timer is still the one read. */
-  | "timer";
+  | "timer"
+  /** Insights counters (core/stats.ts): unconditional ADDs, never a failed condition. */
+  | "stats"
+  /** A task record (bulk job, digest marker): created once. */
+  | "task";
 
 export interface Labelled {
   label: Label;

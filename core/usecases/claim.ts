@@ -1,5 +1,6 @@
 import * as Claims from "../claims.js";
 import type { Core } from "../context.js";
+import * as Homes from "../homes.js";
 import type { Claim, JoinRequest } from "../model.js";
 import { authorize, type Refused } from "./decide.js";
 import { actorOf, type Origin } from "./origin.js";
@@ -29,6 +30,8 @@ export async function claim(core: Core, origin: Origin, requestId: string): Prom
   const outcome = await Claims.claim(core, allowed.request, allowed.community, actorOf(origin));
   switch (outcome.kind) {
     case "claimed":
+      // The moderators' queue views show who is reviewing what.
+      await Homes.touch(core, allowed.community);
       return { kind: "claimed", request: outcome.request };
     case "taken":
       return { kind: "taken", claim: outcome.claim };
@@ -45,6 +48,7 @@ export async function unclaim(core: Core, origin: Origin, requestId: string): Pr
   const outcome = await Claims.unclaim(core, allowed.request, actorOf(origin));
   switch (outcome.kind) {
     case "unclaimed":
+      await Homes.touch(core, allowed.community);
       return { kind: "unclaimed", request: outcome.request };
     case "not-yours":
       return { kind: "not-yours", claim: outcome.claim };

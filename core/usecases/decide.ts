@@ -2,10 +2,11 @@ import * as Capacity from "../capacity.js";
 import * as Communities from "../communities.js";
 import type { Community } from "../config/schema.js";
 import type { Core } from "../context.js";
+import * as Homes from "../homes.js";
 import type { JoinRequest } from "../model.js";
 import * as Requests from "../requests.js";
 import { failureSummary } from "../rules.js";
-import { actorOf, type Origin } from "./origin.js";
+import { actorOf, isOperator, type Origin } from "./origin.js";
 
 export type Refused = { kind: "forbidden" } | { kind: "not-found" };
 
@@ -23,7 +24,8 @@ export type DenyFormOutcome =
 /**
  * Who may decide on a request: a moderator of its community (by user id, or on Discord by role),
  * acting from the community's own platform and workspace. Every surface that decides (card
- * buttons, the reason modal, the queue, bulk actions) goes through here.
+ * buttons, the reason modal, the queue, bulk actions) goes through here. An operator origin
+ * (`operatorOrigin`, built only by the CLI) counts as a moderator of the community it names.
  */
 export async function authorize(
   core: Core,
@@ -37,7 +39,9 @@ export async function authorize(
     request.platform === origin.platform &&
     community.platform === origin.platform &&
     request.workspace === origin.workspace;
-  if (!here || !Communities.isModerator(community, origin.userId, origin.roles ?? [])) {
+  const moderator =
+    isOperator(origin) || Communities.isModerator(community, origin.userId, origin.roles ?? []);
+  if (!here || !moderator) {
     core.log.info("decision refused: not a moderator here", { requestId, user: origin.userId });
     return { ok: false, outcome: { kind: "forbidden" } };
   }
@@ -68,6 +72,8 @@ export async function decide(
     block: input.outcome === "deny" && input.block === true,
   });
   if (outcome.kind === "full") return { ...outcome, community, seats: await Capacity.seats(core, community) };
+  // The moderators' queue views (Slack App Home) show the change: an outbox task, coalesced.
+  if (outcome.kind === "decided") await Homes.touch(core, community);
   return outcome;
 }
 

@@ -1,6 +1,7 @@
 import * as Communities from "../communities.js";
 import type { Community } from "../config/schema.js";
 import type { Core } from "../context.js";
+import * as Homes from "../homes.js";
 import * as Interview from "../interview.js";
 import { awaiting, type ReplyStanding, replyStanding } from "../interview-state.js";
 import { QUESTION_MAX, REPLY_MAX } from "../limits.js";
@@ -55,6 +56,8 @@ export async function ask(
   const outcome = await Interview.ask(core, allowed.request, allowed.community, actorOf(origin), question);
   switch (outcome.kind) {
     case "asked":
+      // The moderators' queue views show the request waiting for the applicant's reply.
+      await Homes.touch(core, allowed.community);
       return outcome;
     case "busy": {
       const open = awaiting(outcome.request);
@@ -136,6 +139,9 @@ export async function reply(
   const { request, community } = own;
   if (!community) return { kind: "refused", reason: "not-found", community };
   const outcome = await Interview.reply(core, request, input.round, text);
-  if (outcome.kind === "replied") return { kind: "replied", request: outcome.request, community };
+  if (outcome.kind === "replied") {
+    await Homes.touch(core, community);
+    return { kind: "replied", request: outcome.request, community };
+  }
   return { kind: "refused", reason: outcome.kind, community };
 }

@@ -1,5 +1,6 @@
 import { basename, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
+import { NATIVE_PACKAGES } from "../../core/deployment.js";
 
 /**
  * Bundles functions the way `sst deploy` does (SST v4's pkg/runtime/node/build.go): esbuild, one
@@ -35,7 +36,8 @@ export async function bundleLikeSst(entries: string[], outdir: string): Promise<
     minify: true,
     keepNames: true,
     mainFields: ["module", "main"],
-    external: ["sharp", "pg-native"],
+    // SST's own externals, and what stacks/ installs with `nodejs.install` (native packages).
+    external: ["sharp", "pg-native", ...NATIVE_PACKAGES],
     sourcemap: false,
     metafile: true,
     logLevel: "silent",

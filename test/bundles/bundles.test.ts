@@ -246,6 +246,15 @@ describe("each function bundles only what it runs", () => {
       expect(carried(name, ["undici"])).toEqual([]);
     }
   });
+
+  it("the digest's chart (vega, vega-lite) only where outbox entries are performed: workers and sweepers", () => {
+    const chart = ["vega", "vega-lite"];
+    for (const name of ["slack", "discord"] as const) expect(carried(name, chart)).toEqual([]);
+    for (const name of ["slack-worker", "discord-worker", "slack-sweeper", "discord-sweeper"] as const)
+      expect(carried(name, chart)).toEqual(chart);
+    // The rasteriser is native: left out of every bundle, installed by SST (stacks/common.ts).
+    for (const name of FUNCTIONS) expect(carried(name, ["@resvg/resvg-js"])).toEqual([]);
+  });
 });
 
 describe("each function, bundled like SST, in a fresh process", () => {
@@ -355,6 +364,7 @@ describe("each function, bundled like SST, in a fresh process", () => {
         expired: 0,
         reminded: 0,
         admitted: 0,
+        digests: [],
         effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
         stuck: 0,
         deadLetters: 0,

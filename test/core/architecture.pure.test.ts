@@ -67,9 +67,15 @@ describe("architecture", () => {
     expect(direct).toEqual([]);
   });
 
+  it("only the CLI builds an operator origin", () => {
+    const everything = [...files("bots"), ...files("functions"), ...files("core"), ...files("cli")];
+    const builders = everything.filter((f) => /\boperatorOrigin\(/.test(readFileSync(join(ROOT, f), "utf8")));
+    expect(builders.filter((f) => !f.startsWith("cli/") && f !== "core/usecases/origin.ts")).toEqual([]);
+  });
+
   it("every Discord interaction has its own file and its own test", () => {
     const handlers = files("bots/discord/interactions").filter((f) =>
-      /\/(commands|buttons|modals)\//.test(f),
+      /\/(commands|buttons|modals|selects)\//.test(f),
     );
     expect(handlers.length).toBeGreaterThanOrEqual(8);
     const missing = handlers.filter(

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseMultipart } from "./multipart.js";
 
 /**
  * A fake Discord REST API on 127.0.0.1 that the real `@discordjs/rest` client is pointed at
@@ -36,6 +37,14 @@ export interface RecordedCall {
   at: number;
   /** The call was performed but its answer never arrived in time (hang, reset, late answer). */
   unanswered?: boolean;
+  /** Files sent with the call (multipart/form-data), with their bytes. */
+  files?: SentFile[];
+}
+
+export interface SentFile {
+  filename: string;
+  contentType: string | undefined;
+  bytes: Buffer;
 }
 
 export interface StoredMessage {
@@ -46,6 +55,8 @@ export interface StoredMessage {
   components?: unknown[];
   allowed_mentions?: unknown;
   message_reference?: unknown;
+  /** Files sent with the message (multipart), with their bytes. */
+  attachments?: SentFile[];
   nonce?: string | number;
   edits: number;
   /** When it was created (Date.now()). */
@@ -72,6 +83,15 @@ export interface FakeChannel {
   name: string;
   type: number;
   permission_overwrites: { id: string; type: 0 | 1; allow: string; deny: string }[];
+}
+
+/** An interaction's original response as the bot edited it through the webhook (`@original`). */
+export interface InteractionEdit {
+  token: string;
+  content?: string;
+  embeds?: unknown[];
+  components?: unknown[];
+  at: number;
 }
 
 export type Failure =
@@ -106,6 +126,8 @@ export interface FakeDiscord {
   commands: Map<string, unknown[]>;
   /** Calls answered 429 by the rate limit (not by `failNext`). */
   rateLimited: number;
+  /** Edits of interactions' original responses, in order. */
+  interactionEdits: InteractionEdit[];
   /** Threads started from messages, by thread id (which is the message's id). */
   threads: Map<string, { id: string; parent_id: string; name: string }>;
   /** The member left the server: `GET /guilds/{g}/members/{u}` answers 404 Unknown Member. */
@@ -158,6 +180,7 @@ export async function startFakeDiscord(
   /** Channel → [window start (ms), messages created in it]. */
   const windows = new Map<string, [number, number]>();
   let rateLimited = 0;
+  const interactionEdits: InteractionEdit[] = [];
   const threads = new Map<string, { id: string; parent_id: string; name: string }>();
   const departed = new Set<string>(); // guild/user
 
@@ -300,6 +323,7 @@ export async function startFakeDiscord(
         allowed_mentions: b.allowed_mentions,
         message_reference: b.message_reference,
         ...(nonce !== undefined ? { nonce } : {}),
+        ...(call.files && call.files.length > 0 ? { attachments: call.files } : {}),
         edits: 0,
         at: Date.now(),
       };
@@ -316,6 +340,19 @@ export async function startFakeDiscord(
       if (b.allowed_mentions !== undefined) message.allowed_mentions = b.allowed_mentions;
       message.edits++;
       return send(200, { ...message, type: 0 });
+    }
+    const webhookEdit = on("PATCH", /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/);
+    if (webhookEdit) {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const edit: InteractionEdit = {
+        token: webhookEdit[2] ?? "",
+        ...(typeof b.content === "string" ? { content: b.content } : {}),
+        ...(Array.isArray(b.embeds) ? { embeds: b.embeds } : {}),
+        ...(Array.isArray(b.components) ? { components: b.components } : {}),
+        at: Date.now(),
+      };
+      interactionEdits.push(edit);
+      return send(200, { id: snowflakeNow(), type: 0, ...edit });
     }
     if (method === "POST" && path === "/users/@me/channels") {
       const recipient = (body as { recipient_id?: unknown } | undefined)?.recipient_id;
@@ -353,13 +390,22 @@ export async function startFakeDiscord(
       // Percent-decoded like any HTTP server does (`@discordjs/rest` sends `/users/%40me`).
       const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
       const method = req.method ?? "GET";
-      const raw = Buffer.concat(chunks).toString("utf8");
+      const rawBytes = Buffer.concat(chunks);
+      const parts = parseMultipart(rawBytes, req.headers["content-type"]);
+      const raw = parts ? "" : rawBytes.toString("utf8");
       let body: unknown;
       try {
-        body = raw ? JSON.parse(raw) : undefined;
+        body = parts
+          ? JSON.parse(parts.find((p) => p.name === "payload_json")?.data.toString("utf8") ?? "{}")
+          : raw
+            ? JSON.parse(raw)
+            : undefined;
       } catch {
         body = raw;
       }
+      const files = (parts ?? [])
+        .filter((p) => p.filename)
+        .map((p) => ({ filename: p.filename ?? "", contentType: p.contentType, bytes: p.data }));
       const call: RecordedCall = {
         method,
         path,
@@ -371,6 +417,7 @@ export async function startFakeDiscord(
         headers: req.headers,
         status: 0,
         at: Date.now(),
+        ...(files.length > 0 ? { files } : {}),
       };
       calls.push(call);
       const send: Answer = (status, payload, headers = {}) => {
@@ -459,6 +506,7 @@ export async function startFakeDiscord(
     get rateLimited() {
       return rateLimited;
     },
+    interactionEdits,
     threads,
     leaveGuild(guildId, userId) {
       departed.add(`${guildId}/${userId}`);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseMultipart } from "./multipart.js";
 
 /**
  * A fake Slack Web API on 127.0.0.1: the real `WebClient` (via `SLACK_API_URL`) talks to it.
@@ -72,6 +73,15 @@ export interface FakeUser {
   };
 }
 
+export interface SharedFile {
+  id: string;
+  filename: string;
+  channel: string | undefined;
+  title: string | undefined;
+  comment: string | undefined;
+  bytes: Buffer | undefined;
+}
+
 export interface StoredMessage {
   channel: string;
   ts: string;
@@ -80,6 +90,8 @@ export interface StoredMessage {
   thread_ts?: string;
   /** `metadata` of `chat.postMessage` ({event_type, event_payload}), as Slack stores it. */
   metadata?: unknown;
+  /** Files the message shares (a `files.completeUploadExternal` with a channel). */
+  files?: { id: string; name: string; title?: string | undefined }[];
 }
 
 export interface FakeSlack {
@@ -94,6 +106,10 @@ export interface FakeSlack {
   messages: Map<string, StoredMessage>;
   /** Channel id → member user ids. */
   members: Map<string, Set<string>>;
+  /** The App Home last published for each user (`views.publish`). */
+  homes: Map<string, { type?: string; blocks?: unknown[] }>;
+  /** Files shared by `files.completeUploadExternal`, with the bytes sent to their upload URL. */
+  files: SharedFile[];
   setUser(user: FakeUser): void;
   /** `users.info` answers `user_not_found` for this id. */
   removeUser(id: string): void;
@@ -168,6 +184,10 @@ export async function startFakeSlack(
   /** Channel → [window start (ms), calls accepted in it]. */
   const windows = new Map<string, [number, number]>();
   let rateLimited = 0;
+  const homes = new Map<string, { type?: string; blocks?: unknown[] }>();
+  const pendingUploads = new Map<string, { filename: string; bytes?: Buffer }>();
+  const files: SharedFile[] = [];
+  let base = "";
   let seq = 0;
   let viewSeq = 0;
 
@@ -209,6 +229,7 @@ export async function startFakeSlack(
         bot_id: "B0GATEBOT",
         ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
         ...(truthy(params.include_all_metadata) && m.metadata ? { metadata: m.metadata } : {}),
+        ...(m.files ? { files: m.files } : {}),
       })),
       has_more: more,
       response_metadata: { next_cursor: more ? String(offset + limit) : "" },
@@ -295,6 +316,57 @@ export async function startFakeSlack(
         const view = typeof params.view === "object" && params.view !== null ? params.view : {};
         return { ok: true, view: { ...view, id: `V0VIEW${viewSeq}`, team_id: teamId } };
       }
+      case "views.publish": {
+        const user = str("user_id");
+        const view = params.view;
+        if (!user || typeof view !== "object" || view === null)
+          return { ok: false, error: "invalid_arguments" };
+        homes.set(user, view as { type?: string; blocks?: unknown[] });
+        viewSeq++;
+        return { ok: true, view: { ...view, id: `V0HOME${viewSeq}`, team_id: teamId } };
+      }
+      case "files.getUploadURLExternal": {
+        const filename = str("filename");
+        if (!filename || !params.length) return { ok: false, error: "invalid_arguments" };
+        const id = `F0FILE${pendingUploads.size + files.length + 1}`;
+        pendingUploads.set(id, { filename });
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const list = Array.isArray(params.files) ? (params.files as { id?: string; title?: string }[]) : [];
+        const done = [];
+        for (const f of list) {
+          const pending = f.id ? pendingUploads.get(f.id) : undefined;
+          if (!f.id || !pending) return { ok: false, error: "file_not_found" };
+          pendingUploads.delete(f.id);
+          files.push({
+            id: f.id,
+            filename: pending.filename,
+            channel: str("channel_id"),
+            title: f.title,
+            comment: str("initial_comment"),
+            bytes: pending.bytes,
+          });
+          done.push({ id: f.id, title: f.title ?? pending.filename });
+        }
+        const channel = str("channel_id");
+        if (channel && done.length > 0) {
+          // Shared in a channel: a message of the bot's with the files and the comment, as Slack posts it.
+          const ts = nextTs();
+          messages.set(ts, {
+            channel,
+            ts,
+            text: str("initial_comment"),
+            blocks: undefined,
+            files: list.map((f) => ({
+              id: f.id ?? "",
+              name: files.find((x) => x.id === f.id)?.filename ?? "",
+              title: f.title,
+            })),
+          });
+        }
+        return { ok: true, files: done };
+      }
       case "users.info": {
         const id = str("user");
         if (!id || removed.has(id)) return { ok: false, error: "user_not_found" };
@@ -328,7 +400,8 @@ export async function startFakeSlack(
     const url = new URL(req.url ?? "/", "http://localhost");
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const rawBytes = Buffer.concat(chunks);
+    const raw = url.pathname.startsWith("/upload/") ? "" : rawBytes.toString("utf8");
     const params = parseParams(raw, req.headers["content-type"]);
     const auth = req.headers.authorization;
     const callToken = auth?.startsWith("Bearer ")
@@ -354,6 +427,18 @@ export async function startFakeSlack(
       res.end(JSON.stringify(body));
     };
 
+    if (url.pathname.startsWith("/upload/")) {
+      // A file's bytes, to the upload URL files.getUploadURLExternal gave (no token needed).
+      const pending = pendingUploads.get(url.pathname.slice("/upload/".length));
+      if (!pending) return send(404, { ok: false, error: "unknown_upload" });
+      const parts = parseMultipart(rawBytes, req.headers["content-type"]);
+      pending.bytes =
+        parts?.find((p) => p.filename || p.name === "file" || p.name === "body")?.data ?? rawBytes;
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end(`OK - ${pending.bytes.length}`);
+      call.status = 200;
+      return;
+    }
     if (!url.pathname.startsWith("/api/")) return send(404, { ok: false, error: "unknown_method" });
     const queue = failures.get(method);
     const next = queue?.[0];
@@ -422,7 +507,7 @@ export async function startFakeSlack(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  base = `http://127.0.0.1:${port}`;
 
   const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
@@ -445,6 +530,8 @@ export async function startFakeSlack(
     calls,
     messages,
     members,
+    homes,
+    files,
     setUser(user) {
       users.set(user.id, user);
       removed.delete(user.id);

@@ -114,3 +114,67 @@ export function memberLeftEvent(o: { user: string; channel: string; team?: strin
     event: { ...(base.event as Json), user: o.user, channel: o.channel, team },
   };
 }
+
+/** A click on a control of the App Home (no channel, no message: the container is the view). */
+export function homeClick(o: {
+  actionId: string;
+  value?: string;
+  user: string;
+  team?: string;
+  trigger?: string;
+  /** A multi-select's choice instead of a button's value. */
+  selected?: string[];
+}): Json {
+  const team = o.team ?? "T0TEST";
+  return {
+    type: "block_actions",
+    user: { id: o.user, username: o.user.toLowerCase(), name: o.user.toLowerCase(), team_id: team },
+    api_app_id: "A0GATEKEEPER",
+    token: "legacy-verification-token",
+    container: { type: "view", view_id: "V0HOME" },
+    trigger_id: o.trigger ?? nextTrigger(),
+    team: { id: team, domain: "test" },
+    view: { id: "V0HOME", type: "home", team_id: team, blocks: [], private_metadata: "" },
+    actions: [
+      o.selected
+        ? {
+            type: "multi_static_select",
+            action_id: o.actionId,
+            block_id: "s",
+            selected_options: o.selected.map((value) => ({
+              text: { type: "plain_text", text: value },
+              value,
+            })),
+            action_ts: `${Date.now() / 1000}`,
+          }
+        : {
+            type: "button",
+            action_id: o.actionId,
+            block_id: "b",
+            value: o.value,
+            text: { type: "plain_text", text: o.actionId },
+            action_ts: `${Date.now() / 1000}`,
+          },
+    ],
+  };
+}
+
+/** The `app_home_opened` event, as the Events API sends it. */
+export function appHomeOpened(o: { user: string; team?: string; tab?: string }): Json {
+  const team = o.team ?? "T0TEST";
+  return {
+    token: "legacy-verification-token",
+    team_id: team,
+    api_app_id: "A0GATEKEEPER",
+    event: {
+      type: "app_home_opened",
+      user: o.user,
+      channel: `D${o.user.slice(1)}`,
+      tab: o.tab ?? "home",
+      event_ts: `${Date.now() / 1000}`,
+    },
+    type: "event_callback",
+    event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+  };
+}

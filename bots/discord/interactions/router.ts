@@ -11,15 +11,22 @@ import { askButton } from "./buttons/ask.js";
 import { claimButton } from "./buttons/claim.js";
 import { continueButton } from "./buttons/continue.js";
 import { denyButton } from "./buttons/deny.js";
+import { queueApproveButton } from "./buttons/queue-approve.js";
+import { queueDenyButton } from "./buttons/queue-deny.js";
+import { queueViewButton } from "./buttons/queue-view.js";
 import { unclaimButton } from "./buttons/unclaim.js";
 import { applyCommand } from "./commands/apply.js";
+import { queueCommand } from "./commands/queue.js";
+import { statsCommand } from "./commands/stats.js";
 import { statusCommand } from "./commands/status.js";
 import { withdrawCommand } from "./commands/withdraw.js";
 import { denyReason } from "./modals/deny-reason.js";
 import { formPage } from "./modals/form-page.js";
 import { questionModal } from "./modals/question.js";
+import { queueDenyReason } from "./modals/queue-deny-reason.js";
 import { repliedModal } from "./modals/replied.js";
 import { say } from "./reply.js";
+import { queueSelect } from "./selects/queue-select.js";
 
 /**
  * Every interaction to its handler, by command name or custom-id kind (like `bots/slack/app.ts`).
@@ -39,6 +46,10 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return statusCommand(core, i);
         case COMMANDS.withdraw:
           return withdrawCommand(core, i);
+        case COMMANDS.queue:
+          return queueCommand(core, i);
+        case COMMANDS.stats:
+          return statsCommand(core, i);
         default:
           return say(Messages.unknownCommand(i.data.name));
       }
@@ -61,6 +72,15 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return unclaimButton(core, i, id.requestId);
         case "answer":
           return answerButton(core, i, id);
+        case "queue-view":
+          return queueViewButton(core, i, id);
+        case "queue-select":
+          return queueSelect(core, i, id);
+        case "queue-approve":
+        case "queue-passing":
+          return queueApproveButton(core, i, id);
+        case "queue-deny":
+          return queueDenyButton(core, i, id.selectionId);
         default:
           return say(Messages.STALE_BUTTON);
       }
@@ -76,6 +96,8 @@ export async function handleInteraction(core: Core, i: Interaction): Promise<API
           return questionModal(core, i, id.requestId);
         case "replied":
           return repliedModal(core, i, id);
+        case "queue-reason":
+          return queueDenyReason(core, i, id.selectionId);
         default:
           return say(Messages.FORM_GONE);
       }

@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { Community } from "../../../core/config/schema.js";
 import { QUESTION_MAX, REASON_MAX, REPLY_MAX } from "../../../core/limits.js";
-import { ASK_FORM, BLOCK_OPTION, DENY_FORM, REPLY_FORM } from "../../../core/messages.js";
+import { ASK_FORM, BLOCK_OPTION, BULK_DENY_FORM, DENY_FORM, REPLY_FORM } from "../../../core/messages.js";
 import type { InterviewRound, JoinRequest } from "../../../core/model.js";
 import { mrkdwnFit, plainText, truncate } from "../escape.js";
 import {
@@ -11,6 +11,7 @@ import {
   BLOCK_VALUE,
   CALLBACK,
   type DenyMetadata,
+  type HomeDenyMetadata,
   type ReplyMetadata,
 } from "../ids.js";
 
@@ -208,6 +209,37 @@ export function replyModal(request: JoinRequest, round: InterviewRound): ModalVi
           action_id: ACTION.input,
           multiline: true,
           max_length: REPLY_MAX,
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * "Deny selected" on the App Home: one optional reason for every selected request (left empty,
+ * each applicant gets their own failed rules), as Discord's queue asks for it.
+ */
+export function homeDenyModal(communityId: string, count: number): ModalView {
+  const metadata: HomeDenyMetadata = { c: communityId };
+  return {
+    type: "modal",
+    callback_id: CALLBACK.homeDeny,
+    title: plain(`${BULK_DENY_FORM.submit} ${count}`, TITLE_MAX),
+    submit: plain(BULK_DENY_FORM.submit, TITLE_MAX),
+    close: plain("Cancel", TITLE_MAX),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      {
+        type: "input",
+        block_id: BLOCK.reason,
+        optional: true,
+        label: plain(BULK_DENY_FORM.reasonLabel),
+        hint: plain(BULK_DENY_FORM.reasonHint),
+        element: {
+          type: "plain_text_input",
+          action_id: ACTION.input,
+          multiline: true,
+          max_length: REASON_MAX,
         },
       },
     ],

@@ -25,7 +25,13 @@ const config = configOf(
 describe("gatekeeper discord register", () => {
   it("defines /apply, /apply-status and /apply-withdraw, server-only, with autocomplete", () => {
     const commands = commandDefinitions();
-    expect(commands.map((c) => c.name)).toEqual(["apply", "apply-status", "apply-withdraw"]);
+    expect(commands.map((c) => c.name)).toEqual([
+      "apply",
+      "apply-status",
+      "apply-withdraw",
+      "apply-queue",
+      "apply-stats",
+    ]);
     for (const c of commands) expect(c.contexts).toEqual([0]);
     expect(commands[0]?.options).toEqual([
       {
@@ -52,7 +58,10 @@ describe("gatekeeper discord register", () => {
       `200 PUT /applications/${APP}/commands`,
     ]);
     expect(result.registered).toEqual([
-      { scope: "global", commands: ["apply", "apply-status", "apply-withdraw"] },
+      {
+        scope: "global",
+        commands: ["apply", "apply-status", "apply-withdraw", "apply-queue", "apply-stats"],
+      },
     ]);
   });
 
@@ -66,7 +75,7 @@ describe("gatekeeper discord register", () => {
     expect(calls[0]?.auth).toBe(`Bot ${fake.token}`);
     expect(calls[0]?.body).toEqual(commandDefinitions());
     expect(result.summary).toBe(
-      "Registered the Discord commands globally: /apply, /apply-status, /apply-withdraw.",
+      "Registered the Discord commands globally: /apply, /apply-status, /apply-withdraw, /apply-queue, /apply-stats.",
     );
   });
 
@@ -78,7 +87,7 @@ describe("gatekeeper discord register", () => {
       `200 PUT /applications/${APP}/guilds/200000000000000001/commands`,
     ]);
     expect(result.registered.map((r) => r.guild)).toEqual(["100000000000000001", "200000000000000001"]);
-    expect(fake.commands.get("200000000000000001")).toHaveLength(3);
+    expect(fake.commands.get("200000000000000001")).toHaveLength(5);
   });
 
   it("fails with a clear message when Discord refuses", async () => {

@@ -33,6 +33,7 @@ describe("the Slack app manifest", () => {
         "channels:history",
         "chat:write",
         "commands",
+        "files:write",
         "groups:history",
         "groups:read",
         "groups:write",
@@ -42,7 +43,11 @@ describe("the Slack app manifest", () => {
         "users:read.email",
       ].sort(),
     );
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(["member_left_channel"]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      "member_left_channel",
+      "app_home_opened",
+    ]);
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 });
