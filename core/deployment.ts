@@ -118,8 +118,8 @@ export function metricsService(app: string, stage: string): string {
 
 /**
  * Native packages the bundler leaves out and the deployment installs into the function package
- * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the functions
- * that perform outbox entries (the worker and the sweeper) draw charts.
+ * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the outbox
+ * workers draw charts (functions/effects.ts `drawChart`); the sweepers leave digests to them.
  */
 export const NATIVE_PACKAGES = ["@resvg/resvg-js"] as const;
 

@@ -29,6 +29,8 @@ export interface SweepReport {
 export interface SweepOptions extends Outbox.RunOptions {
   /** Only this platform's communities and outbox entries (each deployed sweeper runs one platform). */
   platform?: Platform | undefined;
+  /** Which outbox entries to re-drive (default all); see `Outbox.redriveDue`. */
+  kinds?: Outbox.KindFilter | undefined;
 }
 
 /**

@@ -1,6 +1,9 @@
-import { discordEffects } from "./effects.js";
+import { discordEffects, drawChart } from "./effects.js";
 import { lazyHandler } from "./runtime.js";
-import { createWorker } from "./worker.js";
+import { createPlatformWorker } from "./worker.js";
 
 /** The outbox worker for Discord entries (the stream filter in stacks/worker.ts sends only those). */
-export const handler = lazyHandler(createWorker, { discord: discordEffects });
+export const handler = lazyHandler((runtime) => createPlatformWorker(runtime, "discord"), {
+  discord: discordEffects,
+  drawChart,
+});

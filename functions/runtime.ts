@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { readCompiledConfig } from "../core/config/compiled.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
-import type { Core } from "../core/context.js";
+import type { ChartDrawer, Core } from "../core/context.js";
 import type { PlatformEffects } from "../core/effects.js";
 import { createLogger, type Logger, withLogContext } from "../core/log.js";
 import { createMetrics, type Metrics, noMetrics } from "../core/metrics.js";
@@ -35,6 +35,8 @@ export type EffectsFactory<S> = (settings: S, log: Logger) => Promise<PlatformEf
 export interface PlatformModules {
   slack?: EffectsFactory<SlackSettings>;
   discord?: EffectsFactory<DiscordSettings>;
+  /** The digest's chart (`Core.drawChart`): only where digests are posted. */
+  drawChart?: ChartDrawer;
 }
 
 export interface RuntimeOptions {
@@ -64,6 +66,7 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     log,
     metrics,
     ...(options.outboxNow ? { outboxNow: options.outboxNow } : {}),
+    ...(options.platforms?.drawChart ? { drawChart: options.platforms.drawChart } : {}),
   };
   const performers: Performers = {};
   const { slack, discord } = settings;

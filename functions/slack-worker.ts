@@ -1,6 +1,9 @@
-import { slackEffects } from "./effects.js";
+import { drawChart, slackEffects } from "./effects.js";
 import { lazyHandler } from "./runtime.js";
-import { createWorker } from "./worker.js";
+import { createPlatformWorker } from "./worker.js";
 
 /** The outbox worker for Slack entries (the stream filter in stacks/worker.ts sends only those). */
-export const handler = lazyHandler(createWorker, { slack: slackEffects });
+export const handler = lazyHandler((runtime) => createPlatformWorker(runtime, "slack"), {
+  slack: slackEffects,
+  drawChart,
+});

@@ -1,6 +1,8 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { Platform } from "../core/config/schema.js";
+import { CHART_KINDS } from "../core/context.js";
 import { METRIC, WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
 import * as Outbox from "../core/outbox.js";
 import { type Runtime, remainingMs } from "./runtime.js";
@@ -58,4 +60,33 @@ export function createWorker(runtime: Runtime) {
     );
     return { batchItemFailures: failures };
   };
+}
+
+/**
+ * A platform's deployed worker (functions/slack-worker.ts, functions/discord-worker.ts): the
+ * stream handler above, and also a scheduled run (stacks/worker.ts), whose event has no
+ * `Records`: it re-drives the platform's due digest entries, the ones only a process that draws
+ * charts performs (`CHART_KINDS`). The sweepers carry no chart and leave those entries to it.
+ */
+export function createPlatformWorker(runtime: Runtime, platform: Platform) {
+  const stream = createWorker(runtime);
+  return async (event: unknown, context?: unknown): Promise<DynamoDBBatchResponse | RedriveReport> => {
+    if (isStreamEvent(event)) return stream(event, context);
+    const deadline = Date.now() + remainingMs(context, WORKER_TIMEOUT_SECONDS) - SAFETY_MS;
+    const redriven = await Outbox.redriveDue(runtime.core, runtime.performers, {
+      deadline,
+      platform,
+      kinds: { only: CHART_KINDS },
+    });
+    return { redriven };
+  };
+}
+
+/** What a scheduled run of the worker did: its platform's due digest entries, by outcome. */
+export interface RedriveReport {
+  redriven: Record<Outbox.RunResult, number>;
+}
+
+function isStreamEvent(event: unknown): event is DynamoDBStreamEvent {
+  return typeof event === "object" && event !== null && "Records" in event && Array.isArray(event.Records);
 }

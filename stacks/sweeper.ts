@@ -1,5 +1,5 @@
 import { PLATFORMS, SWEEP_EVERY_MINUTES, SWEEPER_TIMEOUT_SECONDS } from "../core/deployment.js";
-import { chartFunctionExtras, functionDefaults } from "./common.js";
+import { functionDefaults } from "./common.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
 
@@ -19,9 +19,8 @@ export function createSweeper(storage: Storage, secrets: Secrets) {
     const cron = new sst.aws.CronV2(`${name}Sweeper`, {
       schedule,
       function: {
+        // No chart here (the workers post digests and re-drive them): no native package, no font.
         ...functionDefaults(storage, secrets),
-        // The sweep re-drives due outbox entries, a digest whose first delivery failed included.
-        ...chartFunctionExtras(storage, secrets),
         description: `Gatekeeper: ${name} scheduled sweep (expiry, reminders, waitlist, outbox re-drive)`,
         handler: `functions/${platform}-sweeper.handler`,
         memory: "512 MB",

@@ -1,4 +1,9 @@
-import { outboxStreamFilter, PLATFORMS, WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
+import {
+  outboxStreamFilter,
+  PLATFORMS,
+  SWEEP_EVERY_MINUTES,
+  WORKER_TIMEOUT_SECONDS,
+} from "../core/deployment.js";
 import { chartFunctionExtras, functionDefaults } from "./common.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
@@ -17,6 +22,11 @@ import type { Storage } from "./storage.js";
  * the `WorkerFailures` queue (kept 14 days) and the shard moves on. Nothing is lost by that: the
  * entry itself stays `pending` in the table, and the sweeper (stacks/sweeper.ts) re-drives every
  * entry the stream did not settle within two minutes.
+ *
+ * The workers are the only functions that draw the weekly digest's chart (vega, and
+ * @resvg/resvg-js installed natively, with its font): the sweepers leave due digest entries to
+ * them, so each worker also runs on the sweep's schedule, re-driving its platform's due digests
+ * (functions/worker.ts, `createPlatformWorker`).
  */
 export function createWorker(storage: Storage, secrets: Secrets) {
   const failures = new sst.aws.Queue("WorkerFailures", {
@@ -28,7 +38,7 @@ export function createWorker(storage: Storage, secrets: Secrets) {
       `${name}Worker`,
       {
         ...functionDefaults(storage, secrets),
-        // The weekly digest's chart (a native rasteriser and a font): outbox entries include it.
+        // The weekly digest's chart: a native rasteriser installed for arm64, and a font.
         ...chartFunctionExtras(storage, secrets),
         description: `Gatekeeper: ${name} outbox worker (DynamoDB stream)`,
         handler: `functions/${platform}-worker.handler`,
@@ -60,7 +70,16 @@ export function createWorker(storage: Storage, secrets: Secrets) {
         },
       },
     );
-    return { name: `${name}Worker`, subscriber };
+    // Due digest entries (a first delivery that failed, a long Retry-After): the sweepers carry no chart.
+    const schedule =
+      SWEEP_EVERY_MINUTES === 1 ? "rate(1 minute)" : (`rate(${SWEEP_EVERY_MINUTES} minutes)` as const);
+    const redrive = new sst.aws.CronV2(`${name}WorkerRedrive`, {
+      schedule,
+      function: subscriber.nodes.function,
+      // The next run starts within the schedule anyway.
+      retries: 0,
+    });
+    return { name: `${name}Worker`, subscriber, redrive };
   });
   return { failures, subscribers };
 }
