@@ -74,6 +74,13 @@ export function outboxStreamFilter(platform: (typeof PLATFORMS)[number]) {
 export const SWEEP_EVERY_MINUTES = 1;
 
 /**
+ * Each outbox worker also runs on a schedule, this often, to re-drive its platform's due digest
+ * entries (the sweepers carry no chart and leave them to it). A weekly digest can wait ten
+ * minutes for its retry; a minute would double the invocations at rest.
+ */
+export const DIGEST_REDRIVE_EVERY_MINUTES = 10;
+
+/**
  * Time limits of the functions that perform outbox entries. Each must stay below the outbox
  * lease (`LEASE_MS` in core/outbox.ts; a test checks), so an entry's lease outlives the run
  * that holds it and no second run can claim it while the first is still working.

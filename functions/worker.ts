@@ -64,7 +64,8 @@ export function createWorker(runtime: Runtime) {
 
 /**
  * A platform's deployed worker (functions/slack-worker.ts, functions/discord-worker.ts): the
- * stream handler above, and also a scheduled run (stacks/worker.ts), whose event has no
+ * stream handler above, and also a scheduled run (stacks/worker.ts, every
+ * `DIGEST_REDRIVE_EVERY_MINUTES`), whose event has no
  * `Records`: it re-drives the platform's due digest entries, the ones only a process that draws
  * charts performs (`CHART_KINDS`). The sweepers carry no chart and leave those entries to it.
  */

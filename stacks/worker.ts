@@ -1,7 +1,7 @@
 import {
+  DIGEST_REDRIVE_EVERY_MINUTES,
   outboxStreamFilter,
   PLATFORMS,
-  SWEEP_EVERY_MINUTES,
   WORKER_TIMEOUT_SECONDS,
 } from "../core/deployment.js";
 import { chartFunctionExtras, functionDefaults } from "./common.js";
@@ -25,8 +25,8 @@ import type { Storage } from "./storage.js";
  *
  * The workers are the only functions that draw the weekly digest's chart (vega, and
  * @resvg/resvg-js installed natively, with its font): the sweepers leave due digest entries to
- * them, so each worker also runs on the sweep's schedule, re-driving its platform's due digests
- * (functions/worker.ts, `createPlatformWorker`).
+ * them, so each worker also runs on a schedule (every DIGEST_REDRIVE_EVERY_MINUTES), re-driving
+ * its platform's due digests (functions/worker.ts, `createPlatformWorker`).
  */
 export function createWorker(storage: Storage, secrets: Secrets) {
   const failures = new sst.aws.Queue("WorkerFailures", {
@@ -71,10 +71,8 @@ export function createWorker(storage: Storage, secrets: Secrets) {
       },
     );
     // Due digest entries (a first delivery that failed, a long Retry-After): the sweepers carry no chart.
-    const schedule =
-      SWEEP_EVERY_MINUTES === 1 ? "rate(1 minute)" : (`rate(${SWEEP_EVERY_MINUTES} minutes)` as const);
     const redrive = new sst.aws.CronV2(`${name}WorkerRedrive`, {
-      schedule,
+      schedule: `rate(${DIGEST_REDRIVE_EVERY_MINUTES} minutes)`,
       function: subscriber.nodes.function,
       // The next run starts within the schedule anyway.
       retries: 0,
