@@ -785,10 +785,13 @@ export async function redriveDue(
       filterValues[`:k${i}`] = kind;
       return `:k${i}`;
     });
-    Object.assign(filterNames, { "#spec": "spec", "#kind": "kind" });
-    const member = slots.length > 0 ? `#spec.#kind IN (${slots.join(", ")})` : undefined;
-    if ("only" in kinds) filters.push(member ?? "attribute_not_exists(#spec)");
-    else if (member) filters.push(`NOT (${member})`);
+    // An empty list: `only` takes nothing, `except` leaves everything.
+    if (slots.length === 0 && "only" in kinds) return counts;
+    if (slots.length > 0) {
+      Object.assign(filterNames, { "#spec": "spec", "#kind": "kind" });
+      const member = `#spec.#kind IN (${slots.join(", ")})`;
+      filters.push("only" in kinds ? member : `NOT (${member})`);
+    }
   }
   const { Items } = await core.store.doc.send(
     new QueryCommand({
