@@ -14,6 +14,7 @@ import * as Insights from "../core/insights.js";
 import { createLogger } from "../core/log.js";
 import * as Messages from "../core/messages.js";
 import * as Outbox from "../core/outbox.js";
+import * as Privacy from "../core/privacy.js";
 import * as Requests from "../core/requests.js";
 import { loadSettings, type Settings, SettingsError } from "../core/settings.js";
 import { STATS_KEEP_DAYS } from "../core/stats.js";
@@ -39,7 +40,7 @@ Commands:
   serve                        run the local bot (what npm start runs)
   check [file] [--json <out>]  validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml);
                                --json also writes it as the JSON the deployed functions read
-  sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retries
+  sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retention, retries
                                (--now moves the clock of decisions, never the outbox's leases)
   outbox list [--all]          deliveries that are stuck (--all: every open one, and those given up)
   outbox retry [id]            re-drive a delivery now (id as listed: <request>/<name>), or all stuck ones
@@ -52,6 +53,7 @@ Commands:
                                decide in bulk, as an operator, exactly as moderators' clicks would
   stats [community] [--days N] [--json]
                                requests, decisions, time to decision, seats, top failed rules
+  forget <community> <user>    erase a user's personal data from all their requests there (keeps the audit)
   schema                       print the JSON Schema of gatekeeper.yaml
 `;
 
@@ -81,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
         return await decideCommand(rest);
       case "stats":
         return await statsCommand(rest);
+      case "forget":
+        return await forget(rest);
       case "schema":
         process.stdout.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
         return 0;
@@ -394,6 +398,22 @@ async function release(args: string[]): Promise<number> {
         : `${user} is not a member of ${community.id}; nothing changed.\n`,
     );
     return left ? 0 : 1;
+  });
+}
+
+async function forget(args: string[]): Promise<number> {
+  const [id, user] = args;
+  if (!user) throw new UsageError("Name the community and the user id.");
+  return withRuntime(async (runtime) => {
+    const community = communityArg(runtime.core.config, id);
+    const { erased } = await Privacy.forget(runtime.core, community, user);
+    const plural = erased.length === 1 ? "request" : "requests";
+    process.stdout.write(
+      `Removed ${user}'s personal data from ${erased.length} ${plural} in ${community.id}` +
+        `${erased.length > 0 ? ` (${erased.join(", ")}); the cards will be updated` : ""}. ` +
+        "Decisions and the audit trail are kept.\n",
+    );
+    return 0;
   });
 }
 

@@ -7,6 +7,7 @@ import {
   claimLine,
   historyLines,
   noReplyLine,
+  personalDataRemoved,
   repliedLine,
   waitingLine,
 } from "./messages.js";
@@ -66,7 +67,10 @@ export function cardModel(state: EffectState): CardModel {
     status: request.status,
     applicant: request.applicant,
     submittedAt: request.createdAt,
-    profile: profileFacts(request.profile),
+    // Once the personal data is gone (core/privacy.ts) the request carries a redacted copy.
+    profile: request.privacy?.removed
+      ? [personalDataRemoved(request.privacy)]
+      : profileFacts(request.profile),
     answers: request.answers.map((a) => ({ label: a.label, value: a.value })),
     note: request.note,
     score: { ...evaluation.breakdown, total: evaluation.score },
@@ -173,7 +177,7 @@ function seatsLine(state: EffectState, community: Community): string {
 export function profileFacts(p: Profile): string[] {
   if (!p.available)
     return [`${PLATFORM_NAME[p.platform]} profile unavailable (the lookup failed or timed out)`];
-  const domain = p.email?.split("@").pop();
+  const domain = p.emailDomain;
   const facts: (string | undefined)[] = [
     p.realName ? `${p.platform === "slack" ? "Real name" : "Display name"}: ${p.realName}` : undefined,
     p.platform === "slack" ? (p.title ? `Title: ${p.title}` : "No title") : undefined,

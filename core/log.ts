@@ -103,8 +103,8 @@ export function createLogger(
 ): Logger {
   const powertools = new SinkLogger({ serviceName: SERVICE, logLevel: LEVELS[minLevel] });
   powertools.sink = (attributes, replacer) => {
-    if (format === "pretty") write(prettyLine(attributes, replacer));
-    else write(JSON.stringify(attributes, replacer));
+    if (format === "pretty") write(redactEmails(prettyLine(attributes, replacer)));
+    else write(redactEmails(JSON.stringify(attributes, replacer)));
   };
   const at =
     (level: LogLevel) =>
@@ -119,6 +119,17 @@ export function createLogger(
       powertools[level](message, { ...serialize(store), ...fields });
     };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/**
+ * Email addresses never reach the logs, whatever key or message carries them (an error quoting a
+ * platform's answer, a debug line): the part before the `@` is replaced. Bounded repeats keep it
+ * linear.
+ */
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?=[A-Za-z0-9-]{1,63}\.[A-Za-z0-9-])/g;
+
+export function redactEmails(line: string): string {
+  return line.includes("@") ? line.replace(EMAIL, "…@") : line;
 }
 
 /** Errors as name and message; personal-data keys redacted, at any depth. */

@@ -38,6 +38,18 @@ export const COMMANDS: Record<Platform, Commands> = {
   },
 };
 
+// Personal data (core/privacy.ts)
+
+/** Stands in for the applicant's name once their personal data is gone. */
+export const REMOVED_NAME = "name removed";
+
+/** On a card whose request's personal data is gone. */
+export function personalDataRemoved(privacy: NonNullable<JoinRequest["privacy"]>): string {
+  return privacy.removed === "erased"
+    ? "Personal data removed at the applicant's request (answers, note and profile)."
+    : `Personal data removed after ${privacy.retentionDays} days (answers, note and profile).`;
+}
+
 // Request states
 
 /** The applicant's words for a request's state. */
@@ -687,9 +699,11 @@ export function questionDm(community: Community, question: string, dueAt: string
   ];
 }
 
-/** A question, as posted in the card's thread. */
+/** A question, as posted in the card's thread (names the moderator who asked without notifying them). */
 export function questionPost(n: number, by: Actor, question: string): Text {
-  return [line({ bold: `Question ${n}` }, " from ", ...actorPieces(by), ":"), line(question)];
+  const asker: Inline[] =
+    by.kind === "system" ? ["Gatekeeper"] : [{ user: by.id, name: by.name, quiet: true }];
+  return [line({ bold: `Question ${n}` }, " from ", ...asker, ":"), line(question)];
 }
 
 /** The applicant's reply, as posted in the card's thread (mentions the moderator who asked). */

@@ -135,6 +135,18 @@ export const joinRequestSchema = z.object({
   /** Delivery problems moderators should see on the card (e.g. the applicant's DMs are closed). */
   issues: z.array(z.string()).optional(),
   remindedAt: z.string().optional(),
+  /**
+   * Set once the request is closed and its personal part (applicant name, answers, note,
+   * profile, rule details) was moved to its own item, deleted `retentionDays` later; see
+   * core/privacy.ts. `removed` says when it is gone: expired, or erased on request.
+   */
+  privacy: z
+    .object({
+      retentionDays: z.number(),
+      expiresAt: z.string(),
+      removed: z.enum(["expired", "erased"]).optional(),
+    })
+    .optional(),
   /** Questions moderators asked the applicant, in order (the exchange is threaded under the card). */
   interview: z.array(interviewRoundSchema).optional(),
   /** The round waiting for the applicant's reply, if any (the condition of replies and of asking again). */
@@ -190,6 +202,8 @@ export const keys = {
   request: (id: string) => ({ pk: `REQ#${id}`, sk: "REQ" }),
   effect: (requestId: string, name: string) => ({ pk: `REQ#${requestId}`, sk: `EFFECT#${name}` }),
   audit: (requestId: string, at: string, n: string) => ({ pk: `REQ#${requestId}`, sk: `AUDIT#${at}#${n}` }),
+  /** A closed request's personal part, kept until its TTL (core/privacy.ts). */
+  personal: (requestId: string) => ({ pk: `REQ#${requestId}`, sk: "PERSONAL" }),
   meta: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "META" }),
   /** One of a community's seat counters (core/capacity.ts), `k` in 0..SEAT_COUNTERS-1. */
   seatCounter: (communityId: string, k: number) => ({
@@ -231,6 +245,10 @@ export const keys = {
   waitlist: (communityId: string) => `WAITLIST#${communityId}`,
   outbox: "OUTBOX",
   deadLetter: "DEADLETTER",
+  /** Closed requests whose personal part is still in the request item (moved by the sweeper). */
+  privacyMove: "PRIVACY#MOVE",
+  /** Personal items by expiry (the sweeper deletes what DynamoDB's TTL has not yet). */
+  privacyExpiry: "PRIVACY#EXPIRY",
   timers: "TIMERS",
 } as const;
 

@@ -6,7 +6,7 @@ import { platformSchema } from "./platform.js";
  * Slack fills it from `users.info`; Discord from the interaction itself. A field the
  * platform does not provide stays undefined (and rules on it report "unknown").
  */
-export const profileSchema = z.object({
+const fields = z.object({
   platform: platformSchema,
   userId: z.string(),
   /** Best name to show: display name, real name or username. */
@@ -19,8 +19,11 @@ export const profileSchema = z.object({
   realName: z.string().optional(),
   /** Slack: profile title. */
   title: z.string().optional(),
-  /** Slack: profile email (needs users:read.email). */
-  email: z.string().optional(),
+  /**
+   * Slack: the domain of the profile email (needs users:read.email), lower-cased. The address
+   * itself is never kept: the only rule on it (`emailDomains`) needs the domain.
+   */
+  emailDomain: z.string().optional(),
   /** Slack: IANA time zone, e.g. Europe/Paris. */
   timezone: z.string().optional(),
   /** Discord: from the user id's timestamp. ISO-8601. */
@@ -34,7 +37,28 @@ export const profileSchema = z.object({
   isDeleted: z.boolean().optional(),
 });
 
-export type Profile = z.infer<typeof profileSchema>;
+/** The domain of an email address, lower-cased; undefined when there is none. */
+export function emailDomainOf(email: string | undefined): string | undefined {
+  const at = email?.lastIndexOf("@") ?? -1;
+  const domain =
+    at >= 0
+      ? email
+          ?.slice(at + 1)
+          .trim()
+          .toLowerCase()
+      : undefined;
+  return domain || undefined;
+}
+
+/** Profiles recorded before only the domain was kept carry `email`: read its domain, drop the rest. */
+export const profileSchema = z.preprocess((raw) => {
+  if (!raw || typeof raw !== "object" || !("email" in raw)) return raw;
+  const { email, ...rest } = raw as Record<string, unknown>;
+  const domain = typeof email === "string" ? emailDomainOf(email) : undefined;
+  return "emailDomain" in rest || !domain ? rest : { ...rest, emailDomain: domain };
+}, fields);
+
+export type Profile = z.infer<typeof fields>;
 
 /** Discord ids are snowflakes: milliseconds since the Discord epoch, shifted left 22 bits. */
 export function snowflakeTimestamp(id: string): Date | undefined {

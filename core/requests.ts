@@ -28,6 +28,7 @@ import {
   refusalFor,
   validateAnswers,
 } from "./policy.js";
+import * as Privacy from "./privacy.js";
 import type { Profile } from "./profile.js";
 import { evaluate } from "./rules.js";
 import { closedDelta, decidedDelta, submittedDelta } from "./stats.js";
@@ -94,7 +95,7 @@ export async function get(core: Core, requestId: string): Promise<JoinRequest | 
   const { Item } = await core.store.doc.send(
     new GetCommand({ TableName: core.store.table, Key: keys.request(requestId), ConsistentRead: true }),
   );
-  return Item ? joinRequestSchema.parse(Item) : undefined;
+  return Item ? Privacy.withPersonal(core, joinRequestSchema.parse(Item)) : undefined;
 }
 
 export async function standing(core: Core, communityId: string, userId: string): Promise<ApplicantStanding> {
@@ -249,8 +250,9 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
   throw new Error(`could not record request ${id}: too much contention`);
 }
 
-function actorOf(applicant: { userId: string; name: string }): Actor {
-  return { kind: "user", id: applicant.userId, name: applicant.name };
+/** The applicant in the audit trail: by id only (their name is personal data, see privacy.ts). */
+function actorOf(applicant: { userId: string }): Actor {
+  return { kind: "user", id: applicant.userId };
 }
 
 export interface DecisionInput {

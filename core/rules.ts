@@ -80,7 +80,7 @@ export function evaluate(community: Community, profile: Profile, now: Date): Eva
   if (rules.emailDomains !== undefined) {
     const domains = rules.emailDomains;
     add("emailDomains", "Email domain", () => {
-      const domain = profile.email?.split("@").pop()?.toLowerCase();
+      const domain = profile.emailDomain?.toLowerCase();
       if (!domain) return [false, "email not visible", false];
       return domains.includes(domain)
         ? [true, `@${domain}`]

@@ -33,7 +33,7 @@ export function scoreProfile(profile: Profile, now: Date): ScoreBreakdown {
     flag("Real name", 20, Boolean(profile.realName?.trim()), "set", "missing");
     flag("Title", 20, Boolean(profile.title?.trim()), "set", "missing");
     flag("Time zone", 10, Boolean(profile.timezone), profile.timezone ?? "", "missing");
-    flag("Email", 10, Boolean(profile.email), "visible", "not visible");
+    flag("Email", 10, Boolean(profile.emailDomain), "visible", "not visible");
     flag("Full account", 15, !profile.isGuest && !profile.isBot, "member account", "guest or bot");
   } else {
     flag("Avatar", 30, profile.hasAvatar, "custom avatar", "default avatar");

@@ -4,6 +4,7 @@ import type { Platform } from "./config/schema.js";
 import type { Core } from "./context.js";
 import * as Digest from "./digest.js";
 import * as Outbox from "./outbox.js";
+import * as Privacy from "./privacy.js";
 import * as Requests from "./requests.js";
 import { type ReconcileReport, reconcileSeats } from "./usecases/reconcile.js";
 import { sweepTimers, type TimersReport } from "./usecases/timers.js";
@@ -20,6 +21,8 @@ export interface SweepReport {
   /** Entries still retrying after `STUCK_AFTER` failures (`gatekeeper outbox list`). */
   stuck: number;
   deadLetters: Outbox.EffectItem[];
+  /** Closed requests whose personal data moved to its own item; personal items deleted as due. */
+  personal: { separated: number; purged: number };
   /** Moderator tools: questions nobody replied to, claims that ran out. */
   timers?: TimersReport;
   /** Discord seats checked against who is still in the server with the role. */
@@ -36,8 +39,9 @@ export interface SweepOptions extends Outbox.RunOptions {
 /**
  * One pass of the scheduled work: expire pending requests past their community's expiry,
  * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
- * schedule the weekly digest when its time has come (once per week), and re-drive outbox entries
- * that are due. Idempotent: running it twice does nothing twice.
+ * schedule the weekly digest when its time has come (once per week), move closed requests' personal
+ * data into retention and delete it when due (privacy.ts), and re-drive outbox entries that are
+ * due. Idempotent: running it twice does nothing twice.
  */
 export async function sweep(
   core: Core,
@@ -54,6 +58,7 @@ export async function sweep(
     effects: Outbox.emptyCounts(),
     stuck: 0,
     deadLetters: [],
+    personal: { separated: 0, purged: 0 },
   };
   // The youngest age at which any community reminds or expires a request: younger ones are not read.
   const soonest = Math.min(
@@ -76,6 +81,8 @@ export async function sweep(
     report.admitted += (await Capacity.promote(core, community)).length;
   }
   report.digests = await Digest.schedule(core);
+  report.personal.separated = await Privacy.separateClosed(core);
+  report.personal.purged = await Privacy.purgeExpired(core);
   report.effects = await Outbox.redriveDue(core, performers, opts);
   report.stuck = (await Outbox.stuckEntries(core)).length;
   report.deadLetters = await Outbox.deadLetters(core);
@@ -89,6 +96,7 @@ export async function sweep(
     stuck: report.stuck,
     digests: report.digests,
     deadLetters: report.deadLetters.length,
+    personal: report.personal,
   });
   return report;
 }

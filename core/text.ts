@@ -9,8 +9,12 @@ export type Inline =
   | string
   | { bold: string }
   | { code: string }
-  /** A person, by platform user id; `name` is the fallback where mentions cannot render. */
-  | { user: string; name?: string | undefined }
+  /**
+   * A person, by platform user id; `name` is the fallback where mentions cannot render. `quiet`:
+   * shown, never notified (Discord: a mention `allowed_mentions` leaves out; Slack, where every
+   * mention notifies, shows `@name`).
+   */
+  | { user: string; name?: string | undefined; quiet?: boolean }
   /** A moment: Discord shows it in the reader's time zone; Slack as UTC. */
   | { at: string; style?: "date" | "datetime" | "relative" };
 

@@ -61,8 +61,9 @@ export function createSlackHandler(runtime: Runtime): SlackHandler {
     const screened = screenSlackBody(contentType, request.body ?? "");
     if (screened.kind === "answer") {
       const fields = { what: screened.what, why: screened.why, ...screened.details };
-      if (screened.status === 200) log.info(`slack ${screened.what}: ${screened.why ?? "ignored"}`, fields);
-      else log.warn("slack request not understood", fields);
+      if (screened.status === 400) log.warn("slack request not understood", fields);
+      else if (screened.alert) log.warn(`slack ${screened.what}: ${screened.why ?? ""}`, fields);
+      else log.info(`slack ${screened.what}: ${screened.why ?? "ignored"}`, fields);
       return {
         statusCode: screened.status,
         headers: { "content-type": "text/plain" },

@@ -82,14 +82,15 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
   ].join("\n");
 
   const scoreLines = card.score.items.map(
-    (item) => `• ${escapeLine(item.label)}: ${item.points}/${item.max} (${escapeLine(item.detail)})`,
+    (item) =>
+      `• ${escapeLine(item.label)}: ${item.points}/${item.max}${item.detail ? ` (${escapeLine(item.detail)})` : ""}`,
   );
   const ruleLines =
     card.rules.items.length === 0
       ? ["No rules configured."]
       : card.rules.items.map(
           (r) =>
-            `${r.passed ? "✅" : r.checked ? "❌" : "❔"} ${escapeLine(r.label)}: ${escapeLine(r.detail)}`,
+            `${r.passed ? "✅" : r.checked ? "❌" : "❔"} ${escapeLine(r.label)}${r.detail ? `: ${escapeLine(r.detail)}` : ""}`,
         );
 
   const summary = new EmbedBuilder()

@@ -51,3 +51,39 @@ export async function within<T>(deadline: Deadline, work: Promise<T>, reserveMs 
     work.catch(() => undefined);
   }
 }
+
+/** `work`'s value if it settled in time, else the promise itself, still running. */
+export type Raced<T> = { done: true; value: T } | { done: false; later: Promise<T> };
+
+/**
+ * Waits for `work` at most until the deadline (keeping `reserveMs` for the answer itself). Unlike
+ * `within`, work that is late is not abandoned: the caller answers now and finishes it after the
+ * answer (a decision still gets recorded; its reply goes another way). A rejection of late work is
+ * the caller's to handle on `later`.
+ */
+export async function raceDeadline<T>(
+  deadline: Deadline,
+  work: Promise<T>,
+  reserveMs = 0,
+): Promise<Raced<T>> {
+  const left = deadline.remaining() - reserveMs;
+  if (left <= 0) return { done: false, later: work };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), left);
+  });
+  try {
+    const first = await Promise.race([work.then((value) => ({ value })), late]);
+    return first === "late" ? { done: false, later: work } : { done: true, value: first.value };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What an answer keeps, out of its budget, for a short reply after the work (an ephemeral post). */
+export const REPLY_RESERVE_MS = 400;
+
+/** For a reply sent after the answer went: no longer bound by Slack's 3 seconds, only by the client's timeout. */
+export function afterAnswer(timeoutMs = 10_000): Deadline {
+  return deadlineFrom(Date.now(), timeoutMs);
+}

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { Logger } from "../../core/log.js";
-import type { Profile } from "../../core/profile.js";
+import { emailDomainOf, type Profile } from "../../core/profile.js";
 import { type Deadline, within } from "./deadline.js";
 import type { WebClient } from "./web-client.js";
 
@@ -56,7 +56,7 @@ export function profileFromUsersInfo(userId: string, fallbackName: string, answe
     ...(p.image_192 ? { avatarUrl: p.image_192 } : {}),
     ...(realName ? { realName } : {}),
     ...(p.title ? { title: p.title } : {}),
-    ...(p.email ? { email: p.email } : {}),
+    ...(emailDomainOf(p.email) ? { emailDomain: emailDomainOf(p.email) } : {}),
     ...(user.tz ? { timezone: user.tz } : {}),
     isBot: user.is_bot === true || user.is_app_user === true,
     isGuest: user.is_restricted === true || user.is_ultra_restricted === true,

@@ -1,4 +1,4 @@
-import { formatUtc, type Inline, plainText, type Text } from "../../core/text.js";
+import { formatUtc, type Inline, plainInline, type Text } from "../../core/text.js";
 import { mrkdwn, userMention } from "./escape.js";
 
 /**
@@ -10,10 +10,17 @@ export function toMrkdwn(value: Text): string {
   return value.map((l) => l.map(inline).join("")).join("\n");
 }
 
-/** For `plain_text` fields (modals), which Slack never parses: mentions become names. */
+/**
+ * For `plain_text` fields (modals), which Slack never parses: mentions become `@name`, so a
+ * person reads what a mention would show (and what Discord shows in the same place).
+ */
 export function toPlain(value: Text): string {
-  return plainText(value);
+  return value
+    .map((l) => l.map((p) => (isUser(p) ? `@${p.name ?? p.user}` : plainInline(p))).join(""))
+    .join("\n");
 }
+
+const isUser = (p: Inline): p is Extract<Inline, { user: string }> => typeof p === "object" && "user" in p;
 
 function inline(piece: Inline): string {
   if (typeof piece === "string") return mrkdwn(piece);
@@ -24,6 +31,7 @@ function inline(piece: Inline): string {
       .replace(/`/g, "'")
       .replace(/&/g, "&amp;")
       .replace(/<(?=[!@#])/g, "&lt;")}\``;
-  if ("user" in piece) return userMention(piece.user);
+  // Every Slack mention notifies: a quiet one is the person's name, as text.
+  if ("user" in piece) return piece.quiet ? mrkdwn(`@${piece.name ?? piece.user}`) : userMention(piece.user);
   return formatUtc(piece.at, piece.style === "date" ? "date" : "datetime");
 }

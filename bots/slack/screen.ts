@@ -18,7 +18,15 @@ export type Screened =
   /** Hand this body (and content type) to Bolt instead of the raw one. */
   | { kind: "forward"; what: string; contentType: FormOrJson; body: string }
   /** Answer here; `log` says what it was (never its content). */
-  | { kind: "answer"; status: 200 | 400; what: string; why?: string; details?: Record<string, unknown> };
+  | {
+      kind: "answer";
+      status: 200 | 400;
+      what: string;
+      why?: string;
+      details?: Record<string, unknown>;
+      /** Worth an operator's attention (Slack is dropping events). */
+      alert?: boolean;
+    };
 
 type FormOrJson = "application/x-www-form-urlencoded" | "application/json";
 
@@ -348,6 +356,7 @@ function screenJson(raw: string): Screened {
         status: 200,
         what: "app_rate_limited",
         why: "Slack is dropping this app's events for the rest of the minute",
+        alert: true,
         details: { team: parsed.data.team_id, minuteRateLimited: parsed.data.minute_rate_limited },
       };
     }

@@ -158,6 +158,15 @@ export const communitySchema = z
       .max(24 * 365)
       .default(24)
       .describe("Moderators are reminded of requests pending this long."),
+    retentionDays: z
+      .number()
+      .min(1)
+      .max(3650)
+      .default(365)
+      .describe(
+        "Days a closed request keeps the applicant's personal data (answers, note, profile); " +
+          "then it is deleted and only the decision and its audit remain.",
+      ),
     blocklist: z.array(z.string().min(1)).default([]).describe("User ids who may never apply."),
     interviewExpiryHours: z
       .number()

@@ -46,12 +46,27 @@ export function createRequest(core: Core, request: JoinRequest, index: Record<st
   });
 }
 
-/** Where a request sits in gsi1: pending by age, waitlisted by ticket, elsewhere nowhere. */
+/** Statuses that close a request: its personal part then goes into retention (core/privacy.ts). */
+export const CLOSED: readonly RequestStatus[] = ["approved", "denied", "withdrawn", "expired"];
+
+/** Where a request that closes at `at` sits in gsi1: waiting for the sweeper's privacy move. */
+export function closedIndex(requestId: string, at: string): { pk: string; sk: string } {
+  return { pk: keys.privacyMove, sk: `${at}#${requestId}` };
+}
+
+/**
+ * Where a request sits in gsi1: pending by age, waitlisted by ticket, closed waiting for the move
+ * of its personal part (core/privacy.ts).
+ */
 export function dueIndex(request: JoinRequest): Record<string, string> {
   if (request.status === "pending")
     return { [G1PK]: keys.pending, [G1SK]: `${request.createdAt}#${request.id}` };
   if (request.status === "waitlisted" && request.waitlist)
     return { [G1PK]: keys.waitlist(request.communityId), [G1SK]: ticketKey(request.waitlist.ticket) };
+  if (CLOSED.includes(request.status)) {
+    const closed = closedIndex(request.id, request.updatedAt);
+    return { [G1PK]: closed.pk, [G1SK]: closed.sk };
+  }
   return {};
 }
 
@@ -64,7 +79,10 @@ export interface TransitionFields {
   blocked?: JoinRequest["blocked"];
   /** A question went unanswered (the interview's "no reply"). */
   noReplyAt?: string;
-  /** New gsi1 placement; absent: the request leaves gsi1 (no longer due for anything). */
+  /**
+   * New gsi1 placement; absent: the request leaves gsi1 (no longer due for anything) or, closing,
+   * waits there for the move of its personal part (core/privacy.ts).
+   */
   index?: { pk: string; sk: string };
 }
 
@@ -78,11 +96,13 @@ export function transition(
 ): Labelled {
   if (!TRANSITIONS[from].includes(to))
     throw new Error(`illegal transition ${from} → ${to} for ${request.id}`);
-  const { index, ...rest } = fields;
+  const { index: given, ...rest } = fields;
+  const now = core.now().toISOString();
+  const index = given ?? (CLOSED.includes(to) ? closedIndex(request.id, now) : undefined);
   const values: Record<string, unknown> = {
     ":from": from,
     ":to": to,
-    ":now": core.now().toISOString(),
+    ":now": now,
     ":one": 1,
   };
   const set = ["#status = :to", "updatedAt = :now"];

@@ -9,10 +9,13 @@
  * - `REQ#<id>`       / `REQ`              a join request (status, answers, profile, evaluation, decision)
  * - `REQ#<id>`       / `EFFECT#<name>`    an outbox entry: one side effect of one state change
  * - `REQ#<id>`       / `AUDIT#<at>#<n>`   append-only audit trail
+ * - `REQ#<id>`       / `PERSONAL`         a closed request's personal part, deleted by TTL (core/privacy.ts)
  * - `DRAFT#<key>`    / `DRAFT`            partial answers of a paged form (expires by TTL)
  *
  * Index `gsi1` (due work): `PENDING` (pending requests by age), `WAITLIST#<community>` (by ticket),
- * `OUTBOX` (open effects by due time), `DEADLETTER` (effects that gave up).
+ * `OUTBOX` (open effects by due time), `DEADLETTER` (effects that gave up), `PRIVACY#MOVE` (closed
+ * requests whose personal part is still in the request item), `PRIVACY#EXPIRY` (personal items by
+ * expiry).
  * Index `gsi2` (by applicant): `APPLICANT#<platform>#<workspace>#<user>` by creation time.
  */
 export const TABLE = {

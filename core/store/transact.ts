@@ -21,6 +21,9 @@ export type Label =
   | "entry"
   /** The audit trail. */
   | "audit"
+  /** A closed request's personal part (core/privacy.ts). */
+  | "personal"
+
   /** A request's timer (reply due, claim ending): its condition says the timer is still the one read. */
   | "timer"
   /** Insights counters (core/stats.ts): unconditional ADDs, never a failed condition. */

@@ -386,6 +386,7 @@ describe("each function, bundled like SST, in a fresh process", () => {
         effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
         stuck: 0,
         deadLetters: 0,
+        personal: { separated: 0, purged: 0 },
         timers: { noReply: 0, claimsEnded: 0 },
         members: { checked: 0, freed: 0, admitted: 0 },
       });

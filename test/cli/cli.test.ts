@@ -4,10 +4,12 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { DataDirInUseError, startServer } from "../../cli/server.js";
 import { loadConfig } from "../../core/config/load.js";
 import { silentLogger } from "../../core/log.js";
+import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
 import { settingsFromEnv } from "../../core/settings.js";
 import { createDynamoClient, createStore } from "../../core/store/client.js";
@@ -89,6 +91,79 @@ describe("the gatekeeper command", () => {
     expect((await cli("block", "no-such-community", "U1")).stderr).toContain(
       'Unknown community "no-such-community"',
     );
+  });
+
+  it("forget removes an applicant's personal data from all their requests in a community, keeping the audit", async () => {
+    const { core, cli, community } = await setup();
+    const secrets = [
+      "secret reason 7",
+      "secret note 7",
+      "Forget Me",
+      "Realname Forget",
+      "u0forget1@example.com",
+    ];
+    const submit = async (userId: string, key: string, name: string) => {
+      const outcome = await Requests.submit(core, {
+        community,
+        submissionKey: key,
+        applicant: { userId, name },
+        answers: { why: "secret reason 7" },
+        note: "secret note 7",
+        profile: slackProfile(userId, {
+          name,
+          realName: userId === "U0FORGET1" ? "Realname Forget" : "Kept",
+        }),
+      });
+      if (outcome.kind !== "recorded") throw new Error(outcome.kind);
+      return outcome.request;
+    };
+    const first = await submit("U0FORGET1", "forget-1", "Forget Me");
+    await Requests.withdraw(core, community, "U0FORGET1");
+    const second = await submit("U0FORGET1", "forget-2", "Forget Me");
+    const other = await submit("U0KEEP001", "keep-1", "Keep Me");
+
+    const out = await cli("forget", community.id, "U0FORGET1");
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`Removed U0FORGET1's personal data from 2 requests in ${community.id}`);
+
+    const items = await core.store.doc.send(
+      new QueryCommand({
+        TableName: core.store.table,
+        IndexName: "gsi2",
+        KeyConditionExpression: "gsi2pk = :a",
+        ExpressionAttributeValues: { ":a": `APPLICANT#slack#${community.workspace}#U0FORGET1` },
+      }),
+    );
+    expect(items.Items).toHaveLength(2);
+    for (const request of [first, second]) {
+      const all = await core.store.doc.send(
+        new QueryCommand({
+          TableName: core.store.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `REQ#${request.id}` },
+        }),
+      );
+      const stored = JSON.stringify(all.Items);
+      for (const secret of secrets) expect(stored, `${secret} in ${request.id}`).not.toContain(secret);
+      const read = await Requests.get(core, request.id);
+      expect(read?.privacy?.removed).toBe("erased");
+      expect(read?.status).toBe(request.id === first.id ? "withdrawn" : "pending");
+      // The audit of who did what stays (without the applicant's name).
+      const audit = await Requests.auditTrail(core, request.id);
+      expect(audit.map((a) => `${a.action} ${a.actor.id}`)).toContain("submitted U0FORGET1");
+      // The card is re-rendered without it.
+      expect(
+        (await Outbox.entriesOf(core, request.id)).some((e) => e.name.startsWith("card.update#forget")),
+      ).toBe(true);
+    }
+    const kept = await Requests.get(core, other.id);
+    expect(kept?.answers[0]?.value).toBe("secret reason 7");
+    expect(kept?.applicant.name).toBe("Keep Me");
+
+    expect((await cli("forget", community.id, "U0FORGET1")).stdout).toContain("from 0 requests");
+    expect((await cli("forget", "no-such-community", "U0FORGET1")).code).toBe(1);
+    expect((await cli("forget", community.id)).stderr).toContain("Name the community and the user id");
   });
 
   it("uses the running server's embedded DynamoDB instead of starting a second one on its files", async () => {

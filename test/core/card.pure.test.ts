@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cardModel, profileFacts } from "../../core/card.js";
 import type { EffectState } from "../../core/effects.js";
 import type { JoinRequest } from "../../core/model.js";
+import { profileSchema } from "../../core/profile.js";
 import { evaluate } from "../../core/rules.js";
 import { plainText } from "../../core/text.js";
 import { communityOf, configOf, slackCommunity, slackProfile } from "../support/core.js";
@@ -84,8 +85,24 @@ describe("the card model", () => {
   });
 
   it("shows only the domain of an email", () => {
-    const facts = profileFacts(slackProfile("U1", { email: "jane.doe@example.com" }));
+    const facts = profileFacts(slackProfile("U1", { emailDomain: "example.com" }));
     expect(facts).toContain("Email domain: example.com");
-    expect(facts.join(" ")).not.toContain("jane.doe");
+  });
+
+  it("reads a profile recorded with a full email address as its domain only", () => {
+    const legacy = profileSchema.parse({
+      platform: "slack",
+      userId: "U1",
+      name: "x",
+      email: "Someone@Example.ORG",
+    });
+    expect(legacy).toEqual({
+      platform: "slack",
+      userId: "U1",
+      name: "x",
+      available: true,
+      emailDomain: "example.org",
+    });
+    expect(JSON.stringify(profileFacts(legacy))).not.toContain("Someone");
   });
 });

@@ -82,6 +82,19 @@ describe("the logger", () => {
     });
   });
 
+  it("cuts email addresses out of every line, whatever carries them", () => {
+    for (const format of ["json", "pretty"] as const) {
+      const { lines, log } = capture("info", format);
+      log.warn("users.info failed for jane.doe+gk@Shop.Example", {
+        error: new Error("profile of someone@example.com unavailable"),
+        detail: ["x", { free: "mail me at a.b@c.io" }],
+      });
+      const text = lines.join("\n");
+      expect(text, format).not.toMatch(/jane\.doe|someone@|a\.b@/);
+      expect(text, format).toContain("…@Shop.Example");
+    }
+  });
+
   it("prints one readable line per entry in the pretty format", () => {
     const { lines, log } = capture("info", "pretty");
     withLogContext({ platform: "discord" }, () =>

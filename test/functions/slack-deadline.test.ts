@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ANSWER_BUDGET_MS } from "../../bots/slack/deadline.js";
 import { parseConfig } from "../../core/config/load.js";
 import * as Requests from "../../core/requests.js";
 import { type SlackBot, startSlackBot, viewText } from "../support/slack-bot.js";
+import { slowStore } from "../support/slow-store.js";
 
 /**
  * Slack waits 3 seconds for an answer, and Bolt's receiver answers only when the listener ends:
@@ -103,5 +104,80 @@ describe("Slack answers within its budget when Slack itself is slow", () => {
     expect(again.status).toBe(200);
     expect(again.ms).toBeLessThan(SLACK_LIMIT_MS);
     expect((await Requests.get(b.server.runtime.core, requestId))?.status).toBe("approved");
+  });
+});
+
+describe("Slack answers within its budget when the table is slow (a burst queueing on DynamoDB)", () => {
+  it("answers an Approve click in time while its transaction is slow, records it after, and tells a loser late", async () => {
+    const slow = slowStore(b.server.runtime.core.store);
+    const { requestId } = await b.apply("U0SLOW6", "strict", { "q:why": "Slow table" });
+    await b.cardOf(requestId);
+    slow.on(["TransactWriteItems"], 3_500);
+    try {
+      const [first, second] = await Promise.all([
+        b.click("approve (slow table)", { action: "gk_approve", requestId, user: "U0MOD1" }),
+        b.click("approve twice (slow table)", { action: "gk_approve", requestId, user: "U0MOD1" }),
+      ]);
+      for (const answer of [first, second]) {
+        expect(answer.status).toBe(200);
+        expect(answer.ms).toBeLessThan(SLACK_LIMIT_MS);
+      }
+    } finally {
+      slow.off();
+    }
+    // The decision is recorded after the answers, once; the click that lost is told so, late.
+    await vi.waitFor(
+      async () => expect((await Requests.get(b.server.runtime.core, requestId))?.status).toBe("approved"),
+      { timeout: 15_000, interval: 200 },
+    );
+    await b.fake.waitFor((calls) =>
+      calls.some((c) => c.method === "chat.postEphemeral" && String(c.params.text).includes("already")),
+    );
+    const decisions = (await Requests.auditTrail(b.server.runtime.core, requestId)).filter(
+      (a) => a.action === "approved",
+    );
+    expect(decisions).toHaveLength(1);
+  });
+
+  it("answers a Deny-reason submission in time while its transaction is slow, and records it after", async () => {
+    const slow = slowStore(b.server.runtime.core.store);
+    const { requestId } = await b.apply("U0SLOW7", "strict", { "q:why": "Slow deny" });
+    await b.cardOf(requestId);
+    slow.on(["TransactWriteItems"], 3_500);
+    try {
+      const answer = await b.submit("deny reason (slow table)", {
+        viewId: "VSLOWDENY1",
+        user: "U0MOD1",
+        callbackId: "gk_deny_reason",
+        metadata: JSON.stringify({ r: requestId }),
+        values: { reason: "not now" },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.ms).toBeLessThan(SLACK_LIMIT_MS);
+    } finally {
+      slow.off();
+    }
+    await vi.waitFor(
+      async () => expect((await Requests.get(b.server.runtime.core, requestId))?.status).toBe("denied"),
+      { timeout: 15_000, interval: 200 },
+    );
+  });
+
+  it("opens the form in time when the precheck's reads are slow (the submission checks again)", async () => {
+    const slow = slowStore(b.server.runtime.core.store);
+    slow.on(["GetItem"], 4_000);
+    try {
+      const trigger = "T0SLOWPRECHECK1";
+      const answer = await b.command("/apply strict (slow precheck)", {
+        user: "U0SLOW8",
+        text: "strict",
+        trigger,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.ms).toBeLessThan(SLACK_LIMIT_MS);
+      expect(b.fake.succeeded("views.open").some((c) => c.params.trigger_id === trigger)).toBe(true);
+    } finally {
+      slow.off();
+    }
   });
 });

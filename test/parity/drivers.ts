@@ -1,18 +1,25 @@
 import type { Community, GatekeeperConfig } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
+import * as Messages from "../../core/messages.js";
 import type { JoinRequest, RequestStatus } from "../../core/model.js";
+import type { Performers } from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
+import { type SweepReport, sweep } from "../../core/sweep.js";
 import { APPLICATION_ID, type DiscordHarness, startDiscordHarness } from "../support/discord-harness.js";
 import {
   buttonInteraction,
   commandInteraction,
+  dmButtonInteraction,
+  dmModalSubmitInteraction,
   modalSubmitInteraction,
   type TestMember,
+  withCheckbox,
 } from "../support/discord-interactions.js";
 import type { AnswerJson, ComponentJson, InteractionAnswer } from "../support/discord-sign.js";
-import { snowflakeNow } from "../support/fake-discord.js";
+import { type StoredMessage, snowflakeNow } from "../support/fake-discord.js";
 import { defaultUser, type SlackCall } from "../support/fake-slack.js";
 import { type SlackBot, startSlackBot, viewAnswer } from "../support/slack-bot.js";
+import { textsOf } from "../support/slack-inspect.js";
 import { buttonClick, nextTrigger, viewSubmission } from "../support/slack-payloads.js";
 import type { SlackAnswer } from "../support/slack-sign.js";
 import { payloadBody } from "../support/slack-sign.js";
@@ -32,13 +39,18 @@ import { plainFromDiscord, plainFromMrkdwn, plainFromSlackPlain } from "./normal
 
 /**
  * One way to drive Gatekeeper the way a person does, on either platform: slash commands, forms,
- * card buttons and the deny-reason form go as signed HTTP requests into the real handlers of a
- * local server (DynamoDB Local, the stream-driven outbox worker), with the platform API faked on
- * 127.0.0.1. People are named by keys (see neutral.ts); every text comes back as plain words.
+ * card buttons, the deny-reason form and the moderator tools (Claim, Unclaim, Ask a question and
+ * its form; the applicant's Reply button in their DMs and the reply form) go as signed HTTP
+ * requests into the real handlers of a local server (DynamoDB Local, the stream-driven outbox
+ * worker), with the platform API faked on 127.0.0.1. People are named by keys (see neutral.ts);
+ * every text comes back as plain words, and every post with whom it would notify.
  *
  * What is read from the store rather than through a platform (the one place that knows the core's
  * API): which request a form submission created, a request's status, the cooldown end, and the
- * `blocked` seed (`Requests.setBlocked`, what `gatekeeper block` does).
+ * `blocked` seed (`Requests.setBlocked`, what `gatekeeper block` does). The server runs on a clock
+ * the driver can move forward (`advance`), and `sweep` runs one pass of the sweeper at that clock,
+ * as `gatekeeper sweep --now` does. A card's buttons are remembered from every rendering, so a
+ * click can come from an older one (a moderator's client that has not refreshed yet).
  */
 
 export type ReplyKind =
@@ -72,7 +84,71 @@ export interface CardView {
   text: string;
   /** Approve and Deny are on the card. */
   live: boolean;
+  /** The labels of the buttons on the card now, in order (Approve, Deny, Ask a question, Claim…). */
+  buttons: string[];
+  /** The moderator tools' lines of the card (plain words; see `toolLines`). */
+  tools: ToolLines;
   raw: unknown;
+}
+
+/** The card's lines the moderator tools add, as plain words (emoji dropped by the normaliser). */
+export interface ToolLines {
+  /** "Being reviewed by @mod since … (until …)". */
+  claim: string | undefined;
+  /** "Waiting for the applicant's reply since …", "Replied to question n …" or "No reply to question n …". */
+  interview: string | undefined;
+  /** "Blocked from applying again by @mod on …". */
+  blocked: string | undefined;
+  /** "Earlier requests here (n):", its bullets and "Answers since the last request: …"; empty when none. */
+  history: string[];
+}
+
+/** A message the bot posted (a DM, a post in the card's thread), as read. */
+export interface Post {
+  text: string;
+  /** Who it notifies: `@key` of each person pinged, `@everyone`/`@here`/`@channel` for broadcasts. */
+  pings: string[];
+  raw: unknown;
+}
+
+export interface ToolOptions extends ClickOptions {
+  /** Runs after the form opened and before it is submitted. */
+  beforeSubmit?: () => Promise<void>;
+}
+
+export interface DenyOptions extends ClickOptions {
+  /** Ticks "Also block this person" on the deny form. */
+  block?: boolean;
+}
+
+export interface CardWait {
+  /** Waits (bounded) for the card's buttons to go. */
+  decided?: boolean;
+  /** Waits (bounded) until the card satisfies this; returns the last view either way. */
+  until?: (card: CardView) => boolean;
+}
+
+/** The tool lines of a card's plain text. */
+export function toolLines(text: string): ToolLines {
+  const lines = text.split("\n").map((l) => l.trim());
+  const find = (re: RegExp) => lines.find((l) => re.test(l));
+  const history: string[] = [];
+  const start = lines.findIndex((l) => /^Earlier requests here \(\d+\):/.test(l));
+  if (start >= 0) {
+    history.push(lines[start] ?? "");
+    for (const l of lines.slice(start + 1)) {
+      if (!l.startsWith("• ")) break;
+      history.push(l);
+    }
+  }
+  const diff = find(/^Answers since the last request:/);
+  if (diff) history.push(diff);
+  return {
+    claim: find(/^Being reviewed by /),
+    interview: find(/^(Waiting for the applicant's reply|Replied to question|No reply to question)/),
+    blocked: find(/^Blocked from applying again by /),
+    history,
+  };
 }
 
 export interface ClickOptions {
@@ -120,14 +196,34 @@ export interface PlatformDriver {
   withdraw(user: string, community?: string): Promise<Reply>;
   /** Clicks Approve on the request's card. */
   approve(moderator: string, requestId: string, opts?: ClickOptions): Promise<Reply>;
-  /** Clicks Deny on the card, then submits the reason form (if it opened). */
-  deny(moderator: string, requestId: string, reason: string, opts?: ClickOptions): Promise<Reply>;
+  /** Clicks Deny on the card, then submits the reason form (if it opened), "Also block" ticked with `block`. */
+  deny(moderator: string, requestId: string, reason: string, opts?: DenyOptions): Promise<Reply>;
+  /** Clicks Claim on the card (as remembered: a button may have gone since). */
+  claim(moderator: string, requestId: string, opts?: ClickOptions): Promise<Reply>;
+  /** Clicks Unclaim on the card (as remembered). */
+  unclaim(moderator: string, requestId: string, opts?: ClickOptions): Promise<Reply>;
+  /**
+   * Clicks "Ask a question" on the card (as remembered), then submits the question form if it
+   * opened: "done" when asked, "refused" with the words otherwise (Slack: ephemeral or in the modal).
+   */
+  ask(moderator: string, requestId: string, question: string, opts?: ToolOptions): Promise<Reply>;
+  /**
+   * Clicks the Reply button under the request's latest question in the person's DMs: "form" with
+   * the form's words (the question), or "refused" with why not.
+   */
+  openReply(applicant: string, requestId: string): Promise<Reply>;
+  /** Opens the reply form from the DM and submits `text`: the words the applicant reads after. */
+  reply(applicant: string, requestId: string, text: string, opts?: SubmitOptions): Promise<Reply>;
+  /** The bot's DMs to this person, oldest first, with who they ping; waits (bounded) for `atLeast`. */
+  dmsTo(user: string, atLeast?: number): Promise<Post[]>;
+  /** The posts in the request's card thread, oldest first; waits (bounded) for `atLeast`. */
+  threadPosts(requestId: string, atLeast?: number): Promise<Post[]>;
   /** Every ephemeral reply this person got from a click, oldest first. */
   ephemeralRepliesTo(user: string): string[];
   /** Direct messages delivered to this person, oldest first; waits (bounded) for `atLeast`. */
   noticesTo(user: string, atLeast?: number): Promise<string[]>;
-  /** The card as it is now; waits for it to be posted and, with `decided`, for its buttons to go. */
-  card(requestId: string, opts?: { decided?: boolean }): Promise<CardView>;
+  /** The card as it is now; waits for it to be posted and, with `decided`/`until`, for that state. */
+  card(requestId: string, opts?: CardWait): Promise<CardView>;
   /** Whether the community's access (Slack channels, Discord roles) was given; `wait` polls (bounded). */
   granted(user: string, community: string, opts?: { wait?: boolean }): Promise<boolean>;
   /** The request's recorded status. */
@@ -136,6 +232,14 @@ export interface PlatformDriver {
   request(requestId: string): Promise<JoinRequest | undefined>;
   /** The platform id of a person (for assertions on raw payloads). */
   idOf(user: string): string;
+  /** The key a platform id was made for (people, roles, channels), or the id itself. */
+  keyOf(id: string): string;
+  /** The server's clock (the wall clock plus what `advance` added). */
+  now(): Date;
+  /** Moves the server's clock forward (cooldowns, claims, reply deadlines). */
+  advance(ms: number): void;
+  /** One pass of the sweeper at the server's clock (`gatekeeper sweep`): timers, reminders, the outbox. */
+  sweep(): Promise<SweepReport>;
   seed: Seeds;
   close(): Promise<void>;
 }
@@ -156,6 +260,26 @@ async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, time
 
 const DEFAULT_ANSWER = "I make things and want to learn from others.";
 
+/** The server's clock: the wall clock, moved forward by `advance` (never back). */
+export class OffsetClock {
+  private offset = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offset);
+  advance(ms: number): void {
+    this.offset += Math.max(0, ms);
+  }
+}
+
+/** Waits (bounded) for a card in the state `opts` asks for; the last view either way. */
+async function cardIn(view: () => Promise<CardView>, opts: CardWait): Promise<CardView> {
+  if (!opts.decided && !opts.until) return view();
+  const wanted = (c: CardView) => (!opts.decided || !c.live) && (!opts.until || opts.until(c));
+  const probe = async () => {
+    const v = await view();
+    return wanted(v) ? v : undefined;
+  };
+  return (await poll(probe)) ?? view();
+}
+
 /** What both drivers share: the spec, the ids, the store reads and the seeds built on the operations. */
 abstract class BaseDriver implements PlatformDriver {
   abstract readonly platform: Platform;
@@ -166,6 +290,7 @@ abstract class BaseDriver implements PlatformDriver {
     protected readonly book: IdBook,
     protected readonly config: GatekeeperConfig,
     protected readonly workspaces: Record<WorkspaceKey, string>,
+    protected readonly clock: OffsetClock,
   ) {
     this.seed = {
       pending: (user, community) => this.seedPending(user, community),
@@ -204,10 +329,17 @@ abstract class BaseDriver implements PlatformDriver {
   abstract status(user: string): Promise<Reply>;
   abstract withdraw(user: string, community?: string): Promise<Reply>;
   abstract approve(moderator: string, requestId: string, opts?: ClickOptions): Promise<Reply>;
-  abstract deny(moderator: string, requestId: string, reason: string, opts?: ClickOptions): Promise<Reply>;
+  abstract deny(moderator: string, requestId: string, reason: string, opts?: DenyOptions): Promise<Reply>;
+  abstract claim(moderator: string, requestId: string, opts?: ClickOptions): Promise<Reply>;
+  abstract unclaim(moderator: string, requestId: string, opts?: ClickOptions): Promise<Reply>;
+  abstract ask(moderator: string, requestId: string, question: string, opts?: ToolOptions): Promise<Reply>;
+  abstract openReply(applicant: string, requestId: string): Promise<Reply>;
+  abstract reply(applicant: string, requestId: string, text: string, opts?: SubmitOptions): Promise<Reply>;
+  abstract dmsTo(user: string, atLeast?: number): Promise<Post[]>;
+  abstract threadPosts(requestId: string, atLeast?: number): Promise<Post[]>;
   abstract ephemeralRepliesTo(user: string): string[];
   abstract noticesTo(user: string, atLeast?: number): Promise<string[]>;
-  abstract card(requestId: string, opts?: { decided?: boolean }): Promise<CardView>;
+  abstract card(requestId: string, opts?: CardWait): Promise<CardView>;
   abstract granted(user: string, community: string, opts?: { wait?: boolean }): Promise<boolean>;
   abstract close(): Promise<void>;
 
@@ -223,6 +355,29 @@ abstract class BaseDriver implements PlatformDriver {
 
   idOf(user: string): string {
     return this.book.user(user);
+  }
+
+  keyOf(id: string): string {
+    return this.book.keyOf(id);
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  advance(ms: number): void {
+    this.clock.advance(ms);
+  }
+
+  sweep(): Promise<SweepReport> {
+    return sweep(this.core, this.performers);
+  }
+
+  protected abstract get performers(): Performers;
+
+  /** Posts oldest first, once at least `atLeast` of them are there (bounded). */
+  protected async atLeast(list: () => Post[], n: number): Promise<Post[]> {
+    return (await poll(() => (list().length >= n ? list() : undefined))) ?? list();
   }
 
   async requestStatus(requestId: string): Promise<RequestStatus | undefined> {
@@ -282,7 +437,11 @@ interface SlackView {
   id: string;
   callback_id?: string;
   private_metadata?: string;
-  blocks?: { type: string; block_id?: string }[];
+  blocks?: {
+    type: string;
+    block_id?: string;
+    element?: { type?: string; action_id?: string; options?: unknown[] };
+  }[];
 }
 
 interface SlackButton {
@@ -300,19 +459,25 @@ export class SlackDriver extends BaseDriver {
     spec: NeutralSpec,
     book: IdBook,
     config: GatekeeperConfig,
+    clock: OffsetClock,
     readonly bot: SlackBot,
   ) {
-    super(spec, book, config, SLACK_WORKSPACES);
+    super(spec, book, config, SLACK_WORKSPACES, clock);
   }
 
   static async start(spec: NeutralSpec): Promise<SlackDriver> {
     const book = slackIdBook();
     const config = slackConfig(spec, book);
-    return new SlackDriver(spec, book, config, await startSlackBot(config));
+    const clock = new OffsetClock();
+    return new SlackDriver(spec, book, config, clock, await startSlackBot(config, { now: clock.now }));
   }
 
   protected get core(): Core {
     return this.bot.server.runtime.core;
+  }
+
+  protected get performers(): Performers {
+    return this.bot.server.runtime.performers;
   }
 
   /** The person's id; the fake's `users.info` gives them their key as display name. */
@@ -371,7 +536,7 @@ export class SlackDriver extends BaseDriver {
     return { answer, open };
   }
 
-  private reply(answer: SlackAnswer): Reply {
+  private toReply(answer: SlackAnswer): Reply {
     if (answer.status !== 200) return { kind: "error", text: answer.text, raw: answer };
     return { kind: "message", text: this.plain(this.ackText(answer)), raw: answer.json ?? answer.text };
   }
@@ -379,7 +544,7 @@ export class SlackDriver extends BaseDriver {
   async apply(user: string, community?: string): Promise<Reply> {
     const { answer, open } = await this.command(user, community ?? "");
     if (open) return { kind: "form", text: "", raw: open.params.view };
-    return this.reply(answer);
+    return this.toReply(answer);
   }
 
   async submitForm(
@@ -390,7 +555,7 @@ export class SlackDriver extends BaseDriver {
     opts: SubmitOptions = {},
   ): Promise<Submitted> {
     const { answer, open } = await this.command(user, community);
-    if (!open) return { ...this.reply(answer), requestId: undefined };
+    if (!open) return { ...this.toReply(answer), requestId: undefined };
     const view = open.response?.view as SlackView;
     const values: Record<string, string | null> = {};
     for (const block of view.blocks ?? []) {
@@ -421,11 +586,11 @@ export class SlackDriver extends BaseDriver {
   }
 
   async status(user: string): Promise<Reply> {
-    return this.reply((await this.command(user, "status")).answer);
+    return this.toReply((await this.command(user, "status")).answer);
   }
 
   async withdraw(user: string, community?: string): Promise<Reply> {
-    return this.reply((await this.command(user, `withdraw ${community ?? ""}`.trim())).answer);
+    return this.toReply((await this.command(user, `withdraw ${community ?? ""}`.trim())).answer);
   }
 
   /** The card message as the fake Slack holds it now (chat.update changes it in place). */
@@ -448,27 +613,36 @@ export class SlackDriver extends BaseDriver {
     return out;
   }
 
-  async card(requestId: string, opts: { decided?: boolean } = {}): Promise<CardView> {
+  async card(requestId: string, opts: CardWait = {}): Promise<CardView> {
     const first = await poll(() => this.cardMessage(requestId));
     if (!first) throw new Error(`slack: the card of ${requestId} was never posted`);
-    const view = async () => {
+    const view = async (): Promise<CardView> => {
       const m = (await this.cardMessage(requestId)) ?? first;
       const buttons = this.cardButtons(m.blocks);
-      if (buttons.length > 0 && !this.buttons.has(requestId)) this.buttons.set(requestId, buttons);
+      this.remember(requestId, buttons);
+      const text = this.blockTexts(m.blocks, true).join("\n");
       return {
-        text: this.blockTexts(m.blocks, true).join("\n"),
+        text,
         live: buttons.some((b) => /approve/i.test(b.label)) && buttons.some((b) => /deny/i.test(b.label)),
+        buttons: buttons.map((b) => b.label),
+        tools: toolLines(text),
         raw: m,
       };
     };
-    if (opts.decided) return (await poll(async () => ((await view()).live ? undefined : view()))) ?? view();
-    return view();
+    return cardIn(view, opts);
   }
 
-  /** Clicks a button of the card (as remembered from its first rendering). */
-  private async click(label: "Approve" | "Deny", moderator: string, requestId: string, opts: ClickOptions) {
+  /** Every button the card has shown, by label (a moderator's client may show an older rendering). */
+  private remember(requestId: string, buttons: SlackButton[]): void {
+    const known = this.buttons.get(requestId) ?? [];
+    for (const b of buttons) if (!known.some((k) => k.label === b.label)) known.push(b);
+    this.buttons.set(requestId, known);
+  }
+
+  /** Clicks a button of the card (as remembered from any rendering of it). */
+  private async click(label: string, moderator: string, requestId: string, opts: ClickOptions) {
     await this.card(requestId);
-    const button = this.buttons.get(requestId)?.find((b) => b.label.includes(label));
+    const button = this.buttons.get(requestId)?.find((b) => b.label === label);
     if (!button) throw new Error(`slack: the card of ${requestId} never showed ${label}`);
     const message = await this.cardMessage(requestId);
     const workspace = opts.workspace ?? "home";
@@ -508,12 +682,35 @@ export class SlackDriver extends BaseDriver {
     return undefined;
   }
 
-  async approve(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
-    const { answer, ephemerals } = await this.click("Approve", moderator, requestId, opts);
-    return this.refusal(answer, ephemerals) ?? { kind: "done", text: "", raw: answer };
+  /** A modal submission's answer: closed ("done"), field errors, or a modal saying something. */
+  private submission(submitted: SlackAnswer, updated: ReplyKind): Reply {
+    if (submitted.status !== 200) return { kind: "error", text: submitted.text, raw: submitted };
+    const body = viewAnswer(submitted);
+    if (body.response_action === "errors")
+      return { kind: "invalid", text: Object.values(body.errors ?? {}).join("\n"), raw: body };
+    if (body.response_action === "update" && body.view)
+      return { kind: updated, text: this.modalText(body.view), raw: body };
+    return { kind: "done", text: "", raw: body };
   }
 
-  async deny(moderator: string, requestId: string, reason: string, opts: ClickOptions = {}): Promise<Reply> {
+  private async clickOnly(label: string, moderator: string, requestId: string, opts: ClickOptions) {
+    const { answer, ephemerals } = await this.click(label, moderator, requestId, opts);
+    return this.refusal(answer, ephemerals) ?? { kind: "done" as const, text: "", raw: answer };
+  }
+
+  approve(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
+    return this.clickOnly("Approve", moderator, requestId, opts);
+  }
+
+  claim(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
+    return this.clickOnly(Messages.TOOL_BUTTONS.claim, moderator, requestId, opts);
+  }
+
+  unclaim(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
+    return this.clickOnly(Messages.TOOL_BUTTONS.unclaim, moderator, requestId, opts);
+  }
+
+  async deny(moderator: string, requestId: string, reason: string, opts: DenyOptions = {}): Promise<Reply> {
     const { answer, ephemerals, open, user, workspace } = await this.click(
       "Deny",
       moderator,
@@ -525,8 +722,46 @@ export class SlackDriver extends BaseDriver {
     if (!open) return { kind: "error", text: "the reason form did not open", raw: answer };
     const view = open.response?.view as SlackView;
     const input = (view.blocks ?? []).find((b) => b.type === "input" && b.block_id);
+    const payload = viewSubmission({
+      viewId: view.id,
+      user,
+      userName: moderator,
+      team: SLACK_WORKSPACES[workspace],
+      callbackId: view.callback_id ?? "",
+      metadata: view.private_metadata ?? "",
+      values: { [input?.block_id ?? "reason"]: reason },
+    });
+    if (opts.block) {
+      // The "Also block this person" checkboxes input, ticked as Slack sends it back.
+      const box = (view.blocks ?? []).find(
+        (b) => b.type === "input" && b.element?.type === "checkboxes" && b.block_id,
+      );
+      const option = box?.element?.options?.[0];
+      if (!box?.block_id || !option)
+        return { kind: "error", text: "the deny form has no block option", raw: view };
+      const state = (payload.view as { state: { values: Record<string, unknown> } }).state;
+      state.values[box.block_id] = {
+        [box.element?.action_id ?? "value"]: { type: "checkboxes", selected_options: [option] },
+      };
+    }
+    return this.submission(await this.bot.post("deny reason", payloadBody(payload)), "refused");
+  }
+
+  async ask(moderator: string, requestId: string, question: string, opts: ToolOptions = {}): Promise<Reply> {
+    const { answer, ephemerals, open, user, workspace } = await this.click(
+      Messages.TOOL_BUTTONS.ask,
+      moderator,
+      requestId,
+      opts,
+    );
+    const refused = this.refusal(answer, ephemerals);
+    if (refused) return refused;
+    if (!open) return { kind: "error", text: "the question form did not open", raw: answer };
+    const view = open.response?.view as SlackView;
+    const input = (view.blocks ?? []).find((b) => b.type === "input" && b.block_id);
+    await opts.beforeSubmit?.();
     const submitted = await this.bot.post(
-      "deny reason",
+      "question",
       payloadBody(
         viewSubmission({
           viewId: view.id,
@@ -535,17 +770,115 @@ export class SlackDriver extends BaseDriver {
           team: SLACK_WORKSPACES[workspace],
           callbackId: view.callback_id ?? "",
           metadata: view.private_metadata ?? "",
-          values: { [input?.block_id ?? "reason"]: reason },
+          values: { [input?.block_id ?? "ask"]: question },
         }),
       ),
     );
-    if (submitted.status !== 200) return { kind: "error", text: submitted.text, raw: submitted };
-    const body = viewAnswer(submitted);
-    if (body.response_action === "errors")
-      return { kind: "invalid", text: Object.values(body.errors ?? {}).join("\n"), raw: body };
-    if (body.response_action === "update" && body.view)
-      return { kind: "refused", text: this.modalText(body.view), raw: body };
-    return { kind: "done", text: "", raw: body };
+    return this.submission(submitted, "refused");
+  }
+
+  /** The Reply button under the request's latest question, in the person's DMs. */
+  private replyButton(applicant: string, requestId: string): SlackButton | undefined {
+    const id = this.idOf(applicant);
+    const dms = this.bot.fake.succeeded("chat.postMessage").filter((c) => c.params.channel === id);
+    const buttons = dms.flatMap((c) => this.cardButtons(c.params.blocks));
+    return buttons
+      .filter((b) => b.label === Messages.TOOL_BUTTONS.reply && b.value.includes(requestId))
+      .at(-1);
+  }
+
+  /** Clicks the DM's Reply button: the modal that opened (the reply form, or one saying why not). */
+  private async clickReply(applicant: string, requestId: string) {
+    const button = await poll(() => this.replyButton(applicant, requestId));
+    if (!button) throw new Error(`slack: ${applicant} never got a Reply button for ${requestId}`);
+    const user = this.idOf(applicant);
+    const trigger = nextTrigger();
+    const answer = await this.bot.post(
+      "click Reply",
+      payloadBody(
+        buttonClick({
+          actionId: button.action_id,
+          value: button.value,
+          user,
+          userName: applicant,
+          channel: `D${user.slice(1)}`,
+          trigger,
+        }),
+      ),
+    );
+    const open = await poll(() =>
+      this.bot.fake.succeeded("views.open").find((c) => c.params.trigger_id === trigger),
+    );
+    return { answer, view: open?.response?.view as SlackView | undefined, user };
+  }
+
+  async openReply(applicant: string, requestId: string): Promise<Reply> {
+    const { answer, view } = await this.clickReply(applicant, requestId);
+    if (answer.status !== 200) return { kind: "error", text: answer.text, raw: answer };
+    if (!view) return { kind: "error", text: "no modal opened", raw: answer };
+    const isForm = (view.blocks ?? []).some((b) => b.type === "input");
+    return { kind: isForm ? "form" : "refused", text: this.modalText(view), raw: view };
+  }
+
+  async reply(applicant: string, requestId: string, text: string, opts: SubmitOptions = {}): Promise<Reply> {
+    const { answer, view, user } = await this.clickReply(applicant, requestId);
+    if (answer.status !== 200) return { kind: "error", text: answer.text, raw: answer };
+    if (!view) return { kind: "error", text: "no modal opened", raw: answer };
+    const input = (view.blocks ?? []).find((b) => b.type === "input" && b.block_id);
+    if (!input) return { kind: "refused", text: this.modalText(view), raw: view };
+    await opts.beforeSubmit?.();
+    const submitted = await this.bot.post(
+      "reply",
+      payloadBody(
+        viewSubmission({
+          viewId: view.id,
+          user,
+          userName: applicant,
+          callbackId: view.callback_id ?? "",
+          metadata: view.private_metadata ?? "",
+          values: { [input.block_id ?? "reply"]: text },
+        }),
+      ),
+    );
+    return this.submission(submitted, "message");
+  }
+
+  /** A message as read, with whom Slack would notify (live mentions in its mrkdwn). */
+  private postOf(params: Record<string, unknown>): Post {
+    const pings = new Set<string>();
+    for (const t of textsOf(params).mrkdwn) {
+      for (const m of t.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)) pings.add(`@${this.keyOf(m[1] ?? "")}`);
+      for (const m of t.matchAll(/<!(channel|here|everyone)(?:\|[^>]*)?>/g)) pings.add(`@${m[1]}`);
+      for (const m of t.matchAll(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g)) pings.add(`@${m[1]}`);
+      if (params.link_names === true || params.link_names === 1)
+        for (const m of t.matchAll(/(?:^|\s)@(channel|here|everyone)\b/g)) pings.add(`@${m[1]}`);
+    }
+    return { text: this.plain(String(params.text ?? "")), pings: [...pings], raw: params };
+  }
+
+  dmsTo(user: string, atLeast = 1): Promise<Post[]> {
+    const id = this.idOf(user);
+    return this.atLeast(
+      () =>
+        this.bot.fake
+          .succeeded("chat.postMessage")
+          .filter((c) => c.params.channel === id)
+          .map((c) => this.postOf(c.params)),
+      atLeast,
+    );
+  }
+
+  async threadPosts(requestId: string, atLeast = 1): Promise<Post[]> {
+    const ref = await poll(() => this.cardRef(requestId));
+    if (!ref) throw new Error(`slack: the card of ${requestId} was never posted`);
+    return this.atLeast(
+      () =>
+        this.bot.fake
+          .succeeded("chat.postMessage")
+          .filter((c) => c.params.thread_ts === ref.id && c.params.channel === ref.channel)
+          .map((c) => this.postOf(c.params)),
+      atLeast,
+    );
   }
 
   ephemeralRepliesTo(user: string): string[] {
@@ -597,19 +930,26 @@ export class DiscordDriver extends BaseDriver {
     spec: NeutralSpec,
     book: IdBook,
     config: GatekeeperConfig,
+    clock: OffsetClock,
     readonly h: DiscordHarness,
   ) {
-    super(spec, book, config, DISCORD_WORKSPACES);
+    super(spec, book, config, DISCORD_WORKSPACES, clock);
   }
 
   static async start(spec: NeutralSpec): Promise<DiscordDriver> {
     const book = discordIdBook();
     const config = discordConfig(spec, book);
-    return new DiscordDriver(spec, book, config, await startDiscordHarness(JSON.stringify(config)));
+    const clock = new OffsetClock();
+    const h = await startDiscordHarness(JSON.stringify(config), { now: clock.now });
+    return new DiscordDriver(spec, book, config, clock, h);
   }
 
   protected get core(): Core {
     return this.h.server.runtime.core;
+  }
+
+  protected get performers(): Performers {
+    return this.h.server.runtime.performers;
   }
 
   private plain(text: string): string {
@@ -639,7 +979,10 @@ export class DiscordDriver extends BaseDriver {
   }
 
   private async post(label: string, user: string, payload: unknown): Promise<InteractionAnswer> {
-    const answer = await this.h.post(label, payload);
+    // Signed at the server's time: the endpoint checks the signature's timestamp against its clock.
+    const answer = await this.h.post(label, payload, {
+      timestamp: Math.floor(this.clock.now().getTime() / 1000),
+    });
     if (answer.json.type === 4) {
       const id = this.idOf(user);
       this.ephemerals.set(id, [...(this.ephemerals.get(id) ?? []), answer.json.data?.content ?? ""]);
@@ -647,7 +990,7 @@ export class DiscordDriver extends BaseDriver {
     return answer;
   }
 
-  private reply(answer: InteractionAnswer, click = false): Reply {
+  private toReply(answer: InteractionAnswer, click = false): Reply {
     const { json } = answer;
     const text = this.plain(json.data?.content ?? "");
     if (answer.status !== 200) return { kind: "error", text: json.error ?? "", raw: answer };
@@ -674,7 +1017,7 @@ export class DiscordDriver extends BaseDriver {
   }
 
   async apply(user: string, community?: string): Promise<Reply> {
-    return this.reply(
+    return this.toReply(
       await this.post(`/apply ${community ?? ""}`, user, this.command(user, "apply", community)),
     );
   }
@@ -687,7 +1030,7 @@ export class DiscordDriver extends BaseDriver {
     opts: SubmitOptions = {},
   ): Promise<Submitted> {
     const opened = await this.post(`/apply ${community}`, user, this.command(user, "apply", community));
-    if (opened.json.type !== 9) return { ...this.reply(opened), requestId: undefined };
+    if (opened.json.type !== 9) return { ...this.toReply(opened), requestId: undefined };
     await opts.beforeSubmit?.();
     const before = await this.requestIds(user, community);
     let modal = opened.json.data;
@@ -711,9 +1054,9 @@ export class DiscordDriver extends BaseDriver {
       const buttons = buttonsOf(answer.json);
       const next = buttons.find((b) => /^continue$/i.test(b.label ?? ""));
       if (buttons.some((b) => /edit/i.test(b.label ?? "")))
-        return { ...this.reply(answer), kind: "invalid", requestId: undefined };
+        return { ...this.toReply(answer), kind: "invalid", requestId: undefined };
       if (!next) {
-        const reply = this.reply(answer);
+        const reply = this.toReply(answer);
         return { ...reply, requestId: await this.newRequestId(user, community, before) };
       }
       // The "Continue" button sits on the applicant's ephemeral message: click it for the next page.
@@ -724,18 +1067,18 @@ export class DiscordDriver extends BaseDriver {
         buttonInteraction({ ...this.base(user), customId: next.custom_id ?? "", message, ephemeral: true }),
       );
       if (opened2.json.type !== 9)
-        return { ...this.reply(opened2), requestId: await this.newRequestId(user, community, before) };
+        return { ...this.toReply(opened2), requestId: await this.newRequestId(user, community, before) };
       modal = opened2.json.data;
     }
     throw new Error(`discord: the form of ${community} has more than five pages`);
   }
 
   async status(user: string): Promise<Reply> {
-    return this.reply(await this.post("/apply-status", user, this.command(user, "apply-status")));
+    return this.toReply(await this.post("/apply-status", user, this.command(user, "apply-status")));
   }
 
   async withdraw(user: string, community?: string): Promise<Reply> {
-    return this.reply(
+    return this.toReply(
       await this.post(
         `/apply-withdraw ${community ?? ""}`,
         user,
@@ -749,21 +1092,19 @@ export class DiscordDriver extends BaseDriver {
     return ref ? this.h.fake.messages.get(ref.id) : undefined;
   }
 
-  async card(requestId: string, opts: { decided?: boolean } = {}): Promise<CardView> {
+  async card(requestId: string, opts: CardWait = {}): Promise<CardView> {
     const first = await poll(() => this.cardMessage(requestId));
     if (!first) throw new Error(`discord: the card of ${requestId} was never posted`);
-    const view = async () => {
+    const view = async (): Promise<CardView> => {
       const m = (await this.cardMessage(requestId)) ?? first;
       const buttons = (m.components ?? []).flatMap((row) =>
         ((row as ComponentJson).components ?? []).filter((c) => c.type === 2),
       );
-      if (buttons.length > 0 && !this.cards.has(requestId)) {
-        this.cards.set(requestId, {
-          id: m.id,
-          channel_id: m.channel_id,
-          buttons: buttons.map((b) => ({ custom_id: b.custom_id ?? "", label: b.label ?? "" })),
-        });
-      }
+      const known = this.cards.get(requestId) ?? { id: m.id, channel_id: m.channel_id, buttons: [] };
+      for (const b of buttons)
+        if (!known.buttons.some((k) => k.label === b.label))
+          known.buttons.push({ custom_id: b.custom_id ?? "", label: b.label ?? "" });
+      this.cards.set(requestId, known);
       const lines: string[] = [];
       for (const e of (m.embeds ?? []) as {
         title?: string;
@@ -777,22 +1118,25 @@ export class DiscordDriver extends BaseDriver {
         if (e.footer) lines.push(e.footer.text);
       }
       if (m.content) lines.push(m.content);
+      const text = this.plain(lines.join("\n"));
       return {
-        text: this.plain(lines.join("\n")),
+        text,
         live:
           buttons.some((b) => /approve/i.test(b.label ?? "")) &&
           buttons.some((b) => /deny/i.test(b.label ?? "")),
+        buttons: buttons.map((b) => b.label ?? ""),
+        tools: toolLines(text),
         raw: m,
       };
     };
-    if (opts.decided) return (await poll(async () => ((await view()).live ? undefined : view()))) ?? view();
-    return view();
+    return cardIn(view, opts);
   }
 
-  private async click(label: "Approve" | "Deny", moderator: string, requestId: string, opts: ClickOptions) {
+  /** Clicks a button of the card (as remembered from any rendering of it). */
+  private async click(label: string, moderator: string, requestId: string, opts: ClickOptions) {
     await this.card(requestId);
     const card = this.cards.get(requestId);
-    const button = card?.buttons.find((b) => b.label.includes(label));
+    const button = card?.buttons.find((b) => b.label === label);
     if (!card || !button) throw new Error(`discord: the card of ${requestId} never showed ${label}`);
     const base = this.base(moderator, opts.workspace ?? "home", opts.roles);
     const answer = await this.post(
@@ -808,25 +1152,164 @@ export class DiscordDriver extends BaseDriver {
   }
 
   async approve(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
-    return this.reply((await this.click("Approve", moderator, requestId, opts)).answer, true);
+    return this.toReply((await this.click("Approve", moderator, requestId, opts)).answer, true);
   }
 
-  async deny(moderator: string, requestId: string, reason: string, opts: ClickOptions = {}): Promise<Reply> {
+  async claim(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
+    const { answer } = await this.click(Messages.TOOL_BUTTONS.claim, moderator, requestId, opts);
+    return this.toReply(answer, true);
+  }
+
+  async unclaim(moderator: string, requestId: string, opts: ClickOptions = {}): Promise<Reply> {
+    const { answer } = await this.click(Messages.TOOL_BUTTONS.unclaim, moderator, requestId, opts);
+    return this.toReply(answer, true);
+  }
+
+  async deny(moderator: string, requestId: string, reason: string, opts: DenyOptions = {}): Promise<Reply> {
     const { answer, base, card } = await this.click("Deny", moderator, requestId, opts);
-    if (answer.json.type !== 9) return this.reply(answer, true);
+    if (answer.json.type !== 9) return this.toReply(answer, true);
     const modal = answer.json.data;
     const input = inputsOf(modal)[0];
+    let payload = modalSubmitInteraction({
+      ...base,
+      customId: modal?.custom_id ?? "",
+      values: { [input?.custom_id ?? "reason"]: reason },
+      message: { id: card.id, channel_id: card.channel_id },
+    });
+    if (opts.block) {
+      // The "Also block this person" checkbox (component type 23), ticked.
+      const box = componentsOf(modal).find((c) => c.type === 23);
+      if (!box?.custom_id) return { kind: "error", text: "the deny form has no block option", raw: modal };
+      payload = withCheckbox(payload, box.custom_id, true);
+    }
+    return this.toReply(await this.post("deny reason", moderator, payload), true);
+  }
+
+  async ask(moderator: string, requestId: string, question: string, opts: ToolOptions = {}): Promise<Reply> {
+    const { answer, base, card } = await this.click(Messages.TOOL_BUTTONS.ask, moderator, requestId, opts);
+    if (answer.json.type !== 9) return this.toReply(answer, true);
+    const modal = answer.json.data;
+    const input = inputsOf(modal)[0];
+    await opts.beforeSubmit?.();
     const submitted = await this.post(
-      "deny reason",
+      "question",
       moderator,
       modalSubmitInteraction({
         ...base,
         customId: modal?.custom_id ?? "",
-        values: { [input?.custom_id ?? "reason"]: reason },
+        values: { [input?.custom_id ?? "ask"]: question },
         message: { id: card.id, channel_id: card.channel_id },
       }),
     );
-    return this.reply(submitted, true);
+    return this.toReply(submitted, true);
+  }
+
+  /** The DM carrying the Reply button of the request's latest question. */
+  private replyDm(applicant: string, requestId: string) {
+    const channel = this.h.fake.dmChannelOf(this.idOf(applicant));
+    const found = [...this.h.fake.messages.values()]
+      .filter((m) => m.channel_id === channel)
+      .flatMap((m) =>
+        (m.components ?? [])
+          .flatMap((row) => (row as ComponentJson).components ?? [])
+          .filter((c) => c.type === 2 && c.label === Messages.TOOL_BUTTONS.reply)
+          .filter((c) => (c.custom_id ?? "").includes(requestId))
+          .map((c) => ({ message: { id: m.id, channel_id: m.channel_id }, customId: c.custom_id ?? "" })),
+      );
+    return found.at(-1);
+  }
+
+  private async clickReply(applicant: string, requestId: string) {
+    const dm = await poll(() => this.replyDm(applicant, requestId));
+    if (!dm) throw new Error(`discord: ${applicant} never got a Reply button for ${requestId}`);
+    const user = this.member(applicant).user;
+    const answer = await this.post(
+      "click Reply (DM)",
+      applicant,
+      dmButtonInteraction({
+        user,
+        applicationId: APPLICATION_ID,
+        customId: dm.customId,
+        message: dm.message,
+      }),
+    );
+    return { answer, dm, user };
+  }
+
+  /** What a modal shows besides its inputs (text displays), as read. */
+  private modalWords(modal: AnswerJson["data"]): string {
+    return this.plain(
+      componentsOf(modal)
+        .filter((c) => c.type === 10)
+        .map((c) => (c as { content?: string }).content ?? "")
+        .join("\n"),
+    );
+  }
+
+  async openReply(applicant: string, requestId: string): Promise<Reply> {
+    const { answer } = await this.clickReply(applicant, requestId);
+    if (answer.json.type === 9)
+      return { kind: "form", text: this.modalWords(answer.json.data), raw: answer.json };
+    return this.toReply(answer, true);
+  }
+
+  async reply(applicant: string, requestId: string, text: string, opts: SubmitOptions = {}): Promise<Reply> {
+    const { answer, dm, user } = await this.clickReply(applicant, requestId);
+    if (answer.json.type !== 9) return this.toReply(answer, true);
+    const modal = answer.json.data;
+    const input = inputsOf(modal)[0];
+    await opts.beforeSubmit?.();
+    const submitted = await this.post(
+      "reply (DM modal)",
+      applicant,
+      dmModalSubmitInteraction({
+        user,
+        applicationId: APPLICATION_ID,
+        customId: modal?.custom_id ?? "",
+        values: { [input?.custom_id ?? "reply"]: text },
+        message: dm.message,
+      }),
+    );
+    return this.toReply(submitted);
+  }
+
+  /** A message as read, with whom Discord would notify (its mentions, as `allowed_mentions` lets them). */
+  private postOf(m: StoredMessage): Post {
+    const content = m.content ?? "";
+    const allowed = m.allowed_mentions as
+      | { parse?: string[]; users?: string[]; roles?: string[] }
+      | undefined;
+    const may = (kind: "users" | "roles" | "everyone", id?: string) =>
+      !allowed ||
+      (allowed.parse ?? []).includes(kind) ||
+      (id !== undefined && kind !== "everyone" && (allowed[kind] ?? []).includes(id));
+    const pings = new Set<string>();
+    for (const x of content.matchAll(/<@!?(\d{15,21})>/g))
+      if (may("users", x[1])) pings.add(`@${this.keyOf(x[1] ?? "")}`);
+    for (const x of content.matchAll(/<@&(\d{15,21})>/g))
+      if (may("roles", x[1])) pings.add(`@${this.keyOf(x[1] ?? "")}`);
+    for (const x of content.matchAll(/@(everyone|here)\b/g)) if (may("everyone")) pings.add(`@${x[1]}`);
+    return { text: this.plain(content), pings: [...pings], raw: m };
+  }
+
+  dmsTo(user: string, atLeast = 1): Promise<Post[]> {
+    const channel = this.h.fake.dmChannelOf(this.idOf(user));
+    return this.atLeast(
+      () =>
+        [...this.h.fake.messages.values()].filter((m) => m.channel_id === channel).map((m) => this.postOf(m)),
+      atLeast,
+    );
+  }
+
+  async threadPosts(requestId: string, atLeast = 1): Promise<Post[]> {
+    const ref = await poll(() => this.cardRef(requestId));
+    if (!ref) throw new Error(`discord: the card of ${requestId} was never posted`);
+    // A thread started from a message has the message's id.
+    return this.atLeast(
+      () =>
+        [...this.h.fake.messages.values()].filter((m) => m.channel_id === ref.id).map((m) => this.postOf(m)),
+      atLeast,
+    );
   }
 
   ephemeralRepliesTo(user: string): string[] {
@@ -861,6 +1344,13 @@ function inputsOf(modal: AnswerJson["data"]): ComponentJson[] {
   return (modal?.components ?? [])
     .flatMap((c) => (c.component ? [c.component] : (c.components ?? [])))
     .filter((c) => c.type === 4);
+}
+
+/** Every component of a modal, flattened (labels and rows opened). */
+function componentsOf(modal: AnswerJson["data"]): ComponentJson[] {
+  return (modal?.components ?? []).flatMap((c) =>
+    c.component ? [c, c.component] : [c, ...(c.components ?? [])],
+  );
 }
 
 function buttonsOf(json: AnswerJson): ComponentJson[] {

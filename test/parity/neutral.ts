@@ -31,6 +31,9 @@ export interface NeutralCommunity {
   whenFull?: "waitlist" | "deny";
   autoApprove?: boolean;
   cooldownDays?: number;
+  interviewExpiryHours?: number;
+  onNoReply?: "review" | "deny";
+  claimMinutes?: number;
 }
 
 export interface NeutralSpec {
@@ -111,6 +114,9 @@ function common(c: NeutralCommunity) {
     ...(c.whenFull ? { whenFull: c.whenFull } : {}),
     ...(c.autoApprove !== undefined ? { autoApprove: c.autoApprove } : {}),
     ...(c.cooldownDays !== undefined ? { cooldownDays: c.cooldownDays } : {}),
+    ...(c.interviewExpiryHours !== undefined ? { interviewExpiryHours: c.interviewExpiryHours } : {}),
+    ...(c.onNoReply ? { onNoReply: c.onNoReply } : {}),
+    ...(c.claimMinutes !== undefined ? { claimMinutes: c.claimMinutes } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
+import { createSweeper } from "../../functions/sweeper.js";
 import { type SlackBot, startSlackBot } from "../support/slack-bot.js";
 import { drain, slackInvariants } from "./invariants.js";
+import { handlerTimes, profileStore } from "./profile.js";
 
 /**
  * Load soaks on Slack through the real handler, DynamoDB Local and the stream-driven worker:
@@ -35,6 +37,20 @@ communities:
 );
 
 let b: SlackBot;
+
+/**
+ * The scheduled sweeper, as the cron (or `npm start`) runs it, at most every 10 s while draining:
+ * it takes the entries a worker delivery left for it (out of time, retries come due).
+ */
+function sweeping(): () => Promise<void> {
+  const sweep = createSweeper(b.server.runtime);
+  let next = 0;
+  return async () => {
+    if (Date.now() < next) return;
+    next = Date.now() + 10_000;
+    await sweep().catch(() => undefined);
+  };
+}
 beforeAll(async () => {
   b = await startSlackBot(CONFIG);
 });
@@ -59,6 +75,9 @@ describe("Slack soak", () => {
         ids.push(requestId);
       },
     );
+    const profile = profileStore(b.server.runtime.core.store);
+    const logsBefore = b.logs.length;
+    profile.start();
     const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, k) => {
@@ -81,9 +100,22 @@ describe("Slack soak", () => {
       }),
     );
     const wall = Date.now() - started;
+    const where = profile.stop();
     const slowest = Math.max(...answers.map((a) => a.ms));
+    const sorted = answers.map((a) => a.ms).sort((x, y) => x - y);
+    console.info(
+      "[soak clicks: where the time went]",
+      JSON.stringify({
+        answerMs: { p50: sorted[100], p90: sorted[180], max: slowest },
+        handlerMs: handlerTimes(b.logs.slice(logsBefore), started),
+        ...where,
+      }),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    const open = await drain(b.server.runtime.core, ids, 120_000);
+    // The bot's own part of every answer stays inside Slack's 3 s (the budget is 2.5 s); the time
+    // a request waits before the handler sees it is this one process's CPU (see RELIABILITY.md).
+    expect(handlerTimes(b.logs.slice(logsBefore)).inHandler.max).toBeLessThan(3_000);
+    const open = await drain(b.server.runtime.core, ids, 120_000, sweeping());
     const report = await slackInvariants(b.server.runtime.core, b.fake, b.community("busy"), ids);
     console.info(
       "[soak clicks]",
@@ -98,6 +130,9 @@ describe("Slack soak", () => {
 
   it("500 applicants into 50 seats with autoApprove: 50 admitted, 450 waitlisted in order, nothing lost or doubled", async () => {
     const ids: string[] = [];
+    const profile = profileStore(b.server.runtime.core.store);
+    const logsBefore = b.logs.length;
+    profile.start();
     const started = Date.now();
     const times: number[] = [];
     await inBatches(
@@ -110,7 +145,12 @@ describe("Slack soak", () => {
       },
     );
     const wall = Date.now() - started;
-    const open = await drain(b.server.runtime.core, ids, 300_000);
+    const where = profile.stop();
+    console.info(
+      "[soak burst: where the time went]",
+      JSON.stringify({ handlerMs: handlerTimes(b.logs.slice(logsBefore)), ...where }),
+    );
+    const open = await drain(b.server.runtime.core, ids, 300_000, sweeping());
     const report = await slackInvariants(b.server.runtime.core, b.fake, b.community("burst"), ids);
     times.sort((x, y) => x - y);
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];

@@ -79,7 +79,7 @@ export function slackProfile(userId: string, overrides: Partial<Profile> = {}): 
     hasAvatar: true,
     realName: `Real ${userId}`,
     title: "Ecommerce founder",
-    email: `${userId.toLowerCase()}@example.com`,
+    emailDomain: "example.com",
     timezone: "Europe/Paris",
     isBot: false,
     isGuest: false,

@@ -143,11 +143,17 @@ export interface Scene {
 }
 
 /** Starts one harness for a test file. */
-export async function startScene(communities: Record<string, unknown>[]): Promise<Scene> {
+export async function startScene(
+  communities: Record<string, unknown>[],
+  opts: { outboxNow?: () => Date } = {},
+): Promise<Scene> {
   const skew = { ms: 0 };
   const now = () => new Date(Date.now() + skew.ms);
   // JSON is YAML: the config goes through the same loader as a gatekeeper.yaml.
-  const h = await startDiscordHarness(JSON.stringify({ communities }), { now });
+  const h = await startDiscordHarness(JSON.stringify({ communities }), {
+    now,
+    ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
+  });
   const core = () => h.server.runtime.core;
   const base = (member: TestMember, guild = GUILD) => ({ guild, member, applicationId: APPLICATION_ID });
   const post = (label: string, payload: unknown) =>

@@ -128,6 +128,11 @@ export interface FakeDiscord {
   rateLimited: number;
   /** Edits of interactions' original responses, in order. */
   interactionEdits: InteractionEdit[];
+  /**
+   * Consulted for every call with no planned failure (soaks): a failure to apply to it, or
+   * undefined to answer normally.
+   */
+  chaos: ((method: string, path: string) => Failure | undefined) | undefined;
   /** Threads started from messages, by thread id (which is the message's id). */
   threads: Map<string, { id: string; parent_id: string; name: string }>;
   /** The member left the server: `GET /guilds/{g}/members/{u}` answers 404 Unknown Member. */
@@ -434,9 +439,9 @@ export async function startFakeDiscord(
 
       // Planned failures first: they stand in for Discord having a bad moment.
       const plan = planned.find((p) => p.times > 0 && p.method === method && p.route.test(path));
-      if (!plan) return route(call, req, send);
-      plan.times--;
-      const f = plan.failure;
+      if (plan) plan.times--;
+      const f = plan?.failure ?? fake.chaos?.(method, path);
+      if (!f) return route(call, req, send);
       switch (f.kind) {
         case "rate-limit":
           return send(
@@ -483,6 +488,7 @@ export async function startFakeDiscord(
   const fake: FakeDiscord = {
     url,
     gatewayUrl: undefined,
+    chaos: undefined,
     callbacks: [],
     botUserId: opts.applicationId ?? "1",
     guilds: new Map(),

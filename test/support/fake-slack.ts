@@ -133,6 +133,11 @@ export interface FakeSlack {
   appToken: string;
   /** What `apps.connections.open` answers as the WebSocket URL (a fake Socket Mode server). */
   socketModeUrl: string | undefined;
+  /**
+   * Consulted for every call with no planned failure (soaks): a failure to apply to it, or
+   * undefined to answer normally.
+   */
+  chaos: ((method: string) => Failure | undefined) | undefined;
   /** Forgets queued failures (calls and state stay). */
   clearFailures(): void;
   /** Forgets calls, queued failures and channel members. */
@@ -445,7 +450,9 @@ export async function startFakeSlack(
     if (next) {
       next.remaining--;
       if (next.remaining <= 0) queue.shift();
-      const f = next.failure;
+    }
+    const f = next?.failure ?? fake.chaos?.(method);
+    if (f) {
       if ("accept" in f) {
         // Slack does the work; the answer is lost or late.
         const body = callToken === token ? answer(method, params) : { ok: false, error: "invalid_auth" };
@@ -515,6 +522,7 @@ export async function startFakeSlack(
     token,
     appToken,
     socketModeUrl: undefined,
+    chaos: undefined,
     scopes: [
       "commands",
       "chat:write",

@@ -122,7 +122,7 @@ function plain(text: string): types.PlainTextElement {
 function rulesText(card: CardModel): string {
   const lines = card.rules.items.map(
     (r) =>
-      `${r.passed ? ":white_check_mark:" : r.checked ? ":x:" : ":grey_question:"} *${mrkdwn(r.label)}*: ${mrkdwn(r.detail)}`,
+      `${r.passed ? ":white_check_mark:" : r.checked ? ":x:" : ":grey_question:"} *${mrkdwn(r.label)}*${r.detail ? `: ${mrkdwn(r.detail)}` : ""}`,
   );
   return truncate([toMrkdwn([card.rules.heading]), ...lines].join("\n"), SECTION_MAX);
 }

@@ -184,7 +184,7 @@ describe("escaping applicant text", () => {
     realName: INJECTION,
     title: INJECTION,
     timezone: INJECTION,
-    email: INJECTION,
+    emailDomain: INJECTION,
   });
   const at = "2026-06-02T09:30:00.000Z";
   const states: [string, EffectState][] = [

@@ -154,7 +154,7 @@ describe("the Slack profile", () => {
       avatarUrl: "https://avatars.slack-edge.com/2026-01-01/jane_192.png",
       realName: "Jane Doe",
       title: "Founder, Jane's Ecommerce Shop",
-      email: "jane@example.com",
+      emailDomain: "example.com",
       timezone: "Europe/Paris",
       isBot: false,
       isGuest: false,

@@ -63,7 +63,11 @@ export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlew
         break;
       }
       default: {
-        const outcome = await apply(core, origin, first);
+        // The form must open within the trigger's life: the precheck gets what views.open leaves.
+        const deadline = deadlineOf(context);
+        const outcome = await apply(core, origin, first, {
+          precheckWithinMs: deadline.remaining() - VIEWS_OPEN_RESERVE_MS,
+        });
         switch (outcome.kind) {
           case "form":
             await openForm(
@@ -74,7 +78,7 @@ export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlew
               context.retryNum,
               reply,
               ack,
-              deadlineOf(context),
+              deadline,
             );
             break;
           case "refused":
@@ -99,6 +103,9 @@ export function applyCommand(deps: ListenerDeps): Middleware<SlackCommandMiddlew
     });
   };
 }
+
+/** What `/apply` keeps of its budget for `views.open` after the precheck. */
+export const VIEWS_OPEN_RESERVE_MS = 1_000;
 
 async function openForm(
   deps: ListenerDeps,
