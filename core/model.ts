@@ -164,6 +164,8 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 export const applicantStandingSchema = z.object({
   activeRequestId: z.string().optional(),
+  /** The applicant's latest recorded request here (a retried submission finds its first recording by it). */
+  lastRequestId: z.string().optional(),
   cooldownUntil: z.string().optional(),
   memberSince: z.string().optional(),
   /** The request whose approval made them a member (its grant is the access the seat stands for). */

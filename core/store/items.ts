@@ -235,12 +235,13 @@ export interface SeatCounts {
 const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(Math.random() * list.length)];
 
 /**
- * Takes one seat on one of the counters that had room when `counts` was read, failing its
- * condition when that counter has no room left (its share of the capacity the META item leaves).
+ * Takes one seat on one of the counters that had room when `counts` was read (or on `counter`,
+ * chosen by `Capacity.claimSeat`), failing its condition when that counter has no room left (its
+ * share of the capacity the META item leaves).
  */
-export function takeSeat(core: Core, community: Community, counts: SeatCounts): Labelled {
+export function takeSeat(core: Core, community: Community, counts: SeatCounts, counter?: number): Labelled {
   const capacity = community.capacity;
-  const k = pick(counts.room) ?? Math.floor(Math.random() * SEAT_COUNTERS);
+  const k = counter ?? pick(counts.room) ?? Math.floor(Math.random() * SEAT_COUNTERS);
   const share = capacity === undefined ? undefined : shareOf(Math.max(0, capacity - counts.legacy), k);
   return labelled("seat", {
     Update: {
