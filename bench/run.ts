@@ -372,6 +372,8 @@ interface BurstRow {
     entries: Record<string, number>;
   };
   invariant: boolean;
+  /** DynamoDB calls the bot made from the burst's start to the end of the observation, all told. */
+  store: { calls: number; perApplicant: number; perSecond: number };
   errors: number;
   errorLines: string[];
   /** Requests the clients could not complete (connection reset, …), by cause: counted in `failures`. */
@@ -390,6 +392,10 @@ async function burst(
   const communityId = `${platform[0]}-${kind}`;
   const community = bot.core.config.communities.find((c) => c.id === communityId) as Community;
   try {
+    // Every DynamoDB call the bot makes during the burst and the observation after it (answers,
+    // outbox worker, sweeper): the demand on the store, next to what it served per second.
+    bot.recorder.enabled = true;
+    bot.recorder.take();
     const started = Date.now();
     const result = await world.call<RunResult & { submits: Answer[] }>({
       op: "burst",
@@ -412,6 +418,8 @@ async function burst(
       await new Promise((r) => setTimeout(r, 1000));
     }
     const observedMs = Date.now() - started;
+    const storeCalls = bot.recorder.take().calls;
+    bot.recorder.enabled = false;
 
     const items = await scan(bot.core.store);
     const requests = items
@@ -507,6 +515,11 @@ async function burst(
         entries,
       },
       invariant,
+      store: {
+        calls: storeCalls,
+        perApplicant: storeCalls / BURST,
+        perSecond: storeCalls / (observedMs / 1000),
+      },
       errors: bot.errors.length,
       errorLines: bot.errors.slice(0, 5),
       networkErrors,
@@ -932,7 +945,9 @@ async function main(): Promise<void> {
         if (!row) continue;
         log(
           `  ${platform} ${kind}: answers p99 ${round(row.all.p99)} max ${round(row.all.max)} ms; ` +
-            `${row.cards.delivered} cards in ${round(row.cards.observedMs / 1000)} s; invariant ${row.invariant ? "holds" : "BROKEN"}`,
+            `${row.cards.delivered} cards in ${round(row.cards.observedMs / 1000)} s; invariant ${row.invariant ? "holds" : "BROKEN"}; ` +
+            `recorded ${row.recorded}, ${row.failures} failed answers ${JSON.stringify(row.networkErrors)}; ` +
+            `store: ${row.store.calls} calls (${round(row.store.perApplicant)} per applicant, ${round(row.store.perSecond)}/s)`,
         );
         debug(JSON.stringify(row));
         for (const line of row.errorLines) debug(line.slice(0, 400));
