@@ -176,7 +176,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
   history.catch(() => undefined);
   let s: ApplicantStanding | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const [standingNow, seating] = await Promise.all([
+    const [standingRead, seatsRead] = await Promise.allSettled([
       s ?? standing(core, community.id, input.applicant.userId),
       community.autoApprove
         ? Capacity.claimSeat(core, community)
@@ -184,7 +184,14 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
           ? Capacity.readSeats(core, community).then((seats) => ({ seats, claim: undefined }))
           : undefined,
     ]);
-    s = standingNow;
+    // A claimed seat is always given back when what follows does not take it.
+    if (standingRead.status === "rejected") {
+      if (seatsRead.status === "fulfilled") seatsRead.value?.claim?.settle(false);
+      throw standingRead.reason;
+    }
+    if (seatsRead.status === "rejected") throw seatsRead.reason;
+    s = standingRead.value;
+    const seating = seatsRead.value;
     const claim = seating?.claim;
     let committed = false;
     try {

@@ -135,6 +135,40 @@ describe("a burst of submissions into one community", () => {
     expect(ms).toBeLessThan(60_000);
   });
 
+  it("gives back a seat claimed by a submission that fails on the standing: the next one takes it", async () => {
+    const config = configOf(
+      slackCommunity({ autoApprove: true, capacity: 2, whenFull: "waitlist", rules: {} }),
+    );
+    const core = await createTestCore(config);
+    const community = communityOf(config);
+    const form = (userId: string, key: string) =>
+      submit(
+        core,
+        { platform: "slack", workspace: community.workspace, userId },
+        {
+          communityId: community.id,
+          submissionKey: key,
+          answers: { why: "Twice" },
+          profile: slackProfile(userId),
+        },
+      );
+    // Two forms of one applicant at once (one must lose on the standing), then two more applicants.
+    const outcomes = await Promise.all([
+      form("UTWICE", "VT1"),
+      form("UTWICE", "VT2"),
+      form("UOTHER1", "VO1"),
+      form("UOTHER2", "VO2"),
+    ]);
+    const approved = outcomes.filter((o) => o.kind === "recorded" && o.request.status === "approved");
+    const waitlisted = outcomes.filter((o) => o.kind === "recorded" && o.request.status === "waitlisted");
+    const twice = outcomes.slice(0, 2);
+    expect(twice.filter((o) => o.kind === "recorded")).toHaveLength(1);
+    expect(twice.filter((o) => o.kind === "refused")).toHaveLength(1);
+    expect(approved).toHaveLength(2);
+    expect(waitlisted).toHaveLength(1);
+    expect((await Capacity.seats(core, community)).used).toBe(2);
+  });
+
   it("still answers a replayed submission with the first recording, without writing again", async () => {
     const config = configOf(slackCommunity({ autoApprove: true, capacity: 2, rules: {} }));
     const core = await createTestCore(config);
