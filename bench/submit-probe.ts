@@ -44,11 +44,13 @@ try {
   const community = config.communities[0] as Community;
 
   let calls: Record<string, number> = {};
+  let ms: Record<string, number> = {};
   let failures: Record<string, number> = {};
   store.doc.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName ?? "?").replace(/Command$/, "");
       calls[name] = (calls[name] ?? 0) + 1;
+      const t = performance.now();
       try {
         return await next(args);
       } catch (error) {
@@ -59,14 +61,18 @@ try {
         const key = `${name}: ${e.name}${reasons.length ? ` (${[...new Set(reasons)].join(",")})` : ""}`;
         failures[key] = (failures[key] ?? 0) + 1;
         throw error;
+      } finally {
+        ms[name] = (ms[name] ?? 0) + (performance.now() - t);
       }
     },
     { step: "initialize", name: "probeCounter" },
   );
   const take = () => {
-    const out = { calls, failures };
+    const mean = Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v / (calls[k] ?? 1))]));
+    const out = { calls, failures, meanMs: mean };
     calls = {};
     failures = {};
+    ms = {};
     return out;
   };
 
@@ -92,6 +98,14 @@ try {
     JSON.stringify(take()),
   );
 
+  // One at a time: what each call costs with nothing queued.
+  const tSeq = performance.now();
+  for (let i = 0; i < 20; i++) await submit(core, origin(10_000 + i), form(10_000 + i));
+  console.log(
+    `20 submissions one after another: ${((performance.now() - tSeq) / 20).toFixed(0)} ms each`,
+    JSON.stringify(take()),
+  );
+
   // N at once.
   const started = performance.now();
   const outcomes = await Promise.all(
@@ -110,15 +124,15 @@ try {
   const statuses: Record<string, number> = {};
   for (const o of outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;
   const s = summarize(outcomes.map((o) => o.ms));
-  const { calls: c, failures: f } = take();
+  const { calls: c, failures: f, meanMs } = take();
   const total = Object.values(c).reduce((a, b) => a + b, 0);
   console.log(
     `${N} submissions at once (${KIND}): p50 ${s.p50.toFixed(0)} p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)} ms, all in ${wall.toFixed(0)} ms; ${JSON.stringify(statuses)}`,
   );
   console.log(`  calls: ${total} (${(total / N).toFixed(1)} per submission) ${JSON.stringify(c)}`);
-  console.log(`  failed calls: ${JSON.stringify(f)}`);
+  console.log(`  failed calls: ${JSON.stringify(f)}; mean time per call, ms: ${JSON.stringify(meanMs)}`);
   console.log(
-    `  TransactWrite per submission: ${((c.TransactWrite ?? 0) / N).toFixed(2)}; seats used ${(await Capacity.seats(core, community)).used}`,
+    `  TransactWriteItems per submission: ${((c.TransactWriteItems ?? 0) / N).toFixed(2)}; seats used ${(await Capacity.seats(core, community)).used}`,
   );
   client.destroy();
 } finally {
