@@ -43,6 +43,7 @@ import {
   statsAdd,
   takeSeat,
   transition,
+  transitioned,
   waitedMs,
 } from "./store/items.js";
 import { TABLE } from "./store/table.js";
@@ -67,8 +68,11 @@ export interface SubmitInput {
   answers: Record<string, string | undefined>;
   note?: string | undefined;
   profile: Profile;
-  /** The applicant's earlier requests here, for the card (`core/history.ts`). */
-  history?: JoinRequest["history"];
+  /**
+   * The applicant's earlier requests here, for the card (`core/history.ts`); a promise is read
+   * alongside this function's own reads, not before them.
+   */
+  history?: JoinRequest["history"] | Promise<JoinRequest["history"]>;
 }
 
 export type SubmitOutcome =
@@ -156,13 +160,17 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
   const { community } = input;
   const id = requestIdFor(community, input.submissionKey);
   const valid = validateAnswers(community, input.answers, input.note);
+  // Seats decide the outcome only where a submission can take one or find the community full.
+  const seatsMatter = community.autoApprove || community.capacity !== undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
-    // Three independent reads, in parallel: a replay, the applicant's standing, the seats.
-    const [existing, s, seats] = await Promise.all([
+    // Independent reads, in parallel: a replay, the applicant's standing, the seats, the history.
+    const [existing, s, read, history] = await Promise.all([
       get(core, id),
       standing(core, community.id, input.applicant.userId),
-      Capacity.readSeats(core, community),
+      seatsMatter ? Capacity.readSeats(core, community) : undefined,
+      input.history,
     ]);
+    const seats = read ?? { used: 0, capacity: undefined };
     if (existing) return { kind: "recorded", request: existing, replay: true };
     if (valid.errors.length > 0) return { kind: "invalid", errors: valid.errors };
     const refusal = refusalFor(community, input.applicant.userId, s, core.now());
@@ -189,7 +197,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       ...(valid.note ? { note: valid.note } : {}),
       profile: input.profile,
       evaluation,
-      ...(input.history ? { history: input.history } : {}),
+      ...(history ? { history } : {}),
       status,
       version: 1,
       createdAt: at,
@@ -216,7 +224,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
     const items: Labelled[] = [
       createRequest(core, request, dueIndex(request)),
       claimStanding(core, request),
-      ...(status === "approved" ? [takeSeat(core, community, seats.counts)] : []),
+      ...(status === "approved" && read ? [takeSeat(core, community, read.counts)] : []),
       ...effectPuts(core, request, effects, status),
       auditPut(core, { requestId: id, actor: actorOf(input.applicant), action: "submitted", to: "pending" }),
       statsAdd(core, request, submittedDelta(request, community)),
@@ -288,8 +296,9 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     const at = core.now().toISOString();
     const decision = { outcome: "denied" as const, by, at, ...(reason ? { reason } : {}) };
     const blocked = input.block ? { by, at } : undefined;
-    const outcome = await finish(core, request, "denied", [
-      transition(core, request, "pending", "denied", { decision, closedAt: at, blocked }),
+    const fields = { decision, closedAt: at, blocked };
+    const outcome = await finish(core, request, transitioned(request, "denied", fields, at), [
+      transition(core, request, "pending", "denied", fields, at),
       releaseStanding(core, request, { cooldownUntil: cooldownUntil(community, core.now()), block: blocked }),
       ...effectPuts(core, request, [{ kind: "notice", notice: "denied" }, { kind: "card.update" }], "denied"),
       audit("denied", "denied", true),
@@ -305,8 +314,9 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     const at = core.now().toISOString();
     const decision = { outcome: "approved" as const, by, at, ...(reason ? { reason } : {}) };
     if (!Capacity.isFull(seats)) {
-      const outcome = await finish(core, request, "approved", [
-        transition(core, request, "pending", "approved", { decision, admittedAt: at }),
+      const fields = { decision, admittedAt: at };
+      const outcome = await finish(core, request, transitioned(request, "approved", fields, at), [
+        transition(core, request, "pending", "approved", fields, at),
         takeSeat(core, community, seats.counts),
         admitStanding(core, request, at),
         ...effectPuts(
@@ -323,12 +333,13 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     }
     if (community.whenFull === "deny") return { kind: "full", request };
     const ticket = await Capacity.nextTicket(core, community);
-    const outcome = await finish(core, request, "waitlisted", [
-      transition(core, request, "pending", "waitlisted", {
-        decision,
-        waitlist: { ticket, since: at },
-        index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
-      }),
+    const fields = {
+      decision,
+      waitlist: { ticket, since: at },
+      index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
+    };
+    const outcome = await finish(core, request, transitioned(request, "waitlisted", fields, at), [
+      transition(core, request, "pending", "waitlisted", fields, at),
       ...effectPuts(
         core,
         request,
@@ -343,18 +354,18 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
   throw new Error(`could not decide ${request.id}: too much contention`);
 }
 
+/** Records a decision; `after` is the request as its transaction leaves it (not read again). */
 async function finish(
   core: Core,
   request: JoinRequest,
-  to: RequestStatus,
+  after: JoinRequest,
   items: Labelled[],
 ): Promise<DecisionOutcome | "seat-taken"> {
   const result = await transact(core.store, items);
   if (result.ok) {
-    const after = await get(core, request.id);
-    core.log.info("request decided", { requestId: request.id, status: to });
+    core.log.info("request decided", { requestId: request.id, status: after.status });
     core.metrics?.count(METRIC.decisions);
-    return after ? { kind: "decided", request: after } : { kind: "not-found" };
+    return { kind: "decided", request: after };
   }
   if (result.failed.has("request")) {
     const after = await get(core, request.id);
