@@ -273,8 +273,17 @@ async function journey(
     });
   const delivered = () => world.call<Delivered>({ op: "delivered", fakes: "latency", platform });
 
+  const phases: string[] = [];
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push(`${name} ${round((now - mark) / 1000)} s`);
+    mark = now;
+  };
   const apply = await run("apply");
+  phase("apply");
   const submit = await run("submit");
+  phase("submit");
   const requestIds = submit.applicants.map((a) => a.requestId ?? "");
   const failed = failures(apply.answers) + failures(submit.answers);
   if (failed > 0) log(`  ${label}: ${failed} answers failed (counted as errors)`);
@@ -285,7 +294,9 @@ async function journey(
     debug(`${label}: ${found.length} of ${wanted.size} cards`);
     return found.length >= wanted.size ? new Map(found.map((c) => [c.requestId, c.at])) : undefined;
   });
+  phase("cards");
   const approve = await run("approve");
+  phase("approve");
   const users = approve.applicants.map((a) => a.user);
   const userSet = new Set(users.filter((_, i) => approve.answers[i]?.status === 200));
   const dms = await until("the notices", 600_000, async () => {
@@ -294,7 +305,10 @@ async function journey(
       if (userSet.has(dm.user) && !found.has(dm.user)) found.set(dm.user, dm.at);
     return found.size >= userSet.size ? found : undefined;
   });
+  phase("notices");
   await settled(bot);
+  phase("settled");
+  log(`  ${label}: ${phases.join(", ")}`);
 
   const interaction = (name: Interaction["interaction"], r: RunResult): Interaction => ({
     platform,
@@ -847,6 +861,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const load = { start: loadavg()[0] ?? 0, end: 0 };
   log(`bench: ${REQUESTS} requests per series, bursts of ${BURST}; load average ${load.start.toFixed(1)}`);
+  const sectionSeconds: Record<string, number> = {};
+  let lapped = performance.now();
+  /** Closes a section: its time goes to the log and the results. */
+  const lap = (name: string) => {
+    const now = performance.now();
+    sectionSeconds[name] = round((now - lapped) / 1000);
+    lapped = now;
+    log(`(${name}: ${sectionSeconds[name]} s)`);
+  };
   const db = await startDynamoDbLocal({});
   const world = new World();
   try {
@@ -860,6 +883,7 @@ async function main(): Promise<void> {
     const floorTable = "gk-bench-floor";
     await ensureTable(createDynamoClient({ endpoint: db.endpoint, region: "us-east-1" }), floorTable);
 
+    lap("start-up");
     log("floors: empty HTTP round trip, bare PutItem");
     const floors: Record<string, { http: Summary; put: Summary; interaction: Summary }> = {};
     for (const c of CONCURRENCY) {
@@ -887,6 +911,7 @@ async function main(): Promise<void> {
       floors[`c${c}`] = { http, put, interaction: addFloors(http, put) };
     }
 
+    lap("floors");
     const interactions: Interaction[] = [];
     const endToEnd: EndToEnd[] = [];
     for (const platform of ["slack", "discord"] as const) {
@@ -906,6 +931,7 @@ async function main(): Promise<void> {
       }
     }
 
+    lap("latency");
     log("cost: capacity units of complete requests, one client");
     const costs: CostRow[] = [];
     for (const platform of only("cost") ? (["slack", "discord"] as const) : []) {
@@ -915,6 +941,7 @@ async function main(): Promise<void> {
     }
     const latencyErrors = bot.errors.length;
     await bot.close();
+    lap("cost");
 
     const seats = only("seats") ? ((await guarded("seats", () => seatContention(db.endpoint))) ?? []) : [];
     for (const row of seats)
@@ -922,6 +949,7 @@ async function main(): Promise<void> {
         `seats: ${row.what}: p50 ${round(row.summary.p50)} p99 ${round(row.summary.p99)} ms, ${JSON.stringify(row.statuses)}`,
       );
 
+    lap("seats");
     log(`bursts: ${BURST} applicants in ${BURST_WINDOW_MS / 1000} s, rate-limited fakes`);
     const bursts: BurstRow[] = [];
     for (const platform of ["slack", "discord"] as const) {
@@ -940,10 +968,12 @@ async function main(): Promise<void> {
       }
     }
 
+    lap("bursts");
     log(`cold starts: ${COLD_RUNS} fresh processes per bundle`);
     const cold = only("cold")
       ? ((await guarded("cold starts", () => coldStart(world, db.endpoint, info))) ?? [])
       : [];
+    lap("cold starts");
 
     load.end = loadavg()[0] ?? 0;
     const results = {
@@ -955,6 +985,7 @@ async function main(): Promise<void> {
         loadAverage: load,
       },
       durationSeconds: round((performance.now() - started) / 1000),
+      sectionSeconds,
       settings: {
         requestsPerSeries: REQUESTS,
         concurrency: CONCURRENCY,
@@ -1003,6 +1034,8 @@ export type Results = {
   date: string;
   machine: { cpus: number; model: string; node: string; loadAverage: { start: number; end: number } };
   durationSeconds: number;
+  /** Where the time went, by section, in order. */
+  sectionSeconds: Record<string, number>;
   settings: {
     requestsPerSeries: number;
     concurrency: readonly number[];
