@@ -78,16 +78,26 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, index: n
 /** Network failures seen by the clients (e.g. ECONNRESET), by cause; they count as failed answers. */
 const networkErrors = new Map<string, number>();
 
+/**
+ * A client gives up on an answer after this long (counted as an error, like any unanswered
+ * request): the platforms stop waiting after 3 s, and a stalled server must not hold the run for
+ * the HTTP client's own 300 s.
+ */
+const GIVE_UP_MS = 30_000;
+
 async function timedFetch(url: string, init: RequestInit): Promise<Answer & { text: string }> {
   const started = performance.now();
   const sentAt = Date.now();
   try {
-    const res = await fetch(url, init);
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(GIVE_UP_MS) });
     const text = await res.text();
     return { ms: performance.now() - started, status: res.status, sentAt, answeredAt: Date.now(), text };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const key = cause?.code ?? cause?.message ?? String(error);
+    const key =
+      error instanceof Error && error.name === "TimeoutError"
+        ? `no answer in ${GIVE_UP_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? String(error));
     networkErrors.set(key, (networkErrors.get(key) ?? 0) + 1);
     return { ms: performance.now() - started, status: 0, sentAt, answeredAt: Date.now(), text: "" };
   }

@@ -63,11 +63,13 @@ export interface SubmitInput {
   community: Community;
   /** Idempotency key: the same submission (Slack view id, Discord interaction id) is recorded once. */
   submissionKey: string;
-  applicant: { userId: string; name: string };
+  /** Without a name, the profile's. */
+  applicant: { userId: string; name?: string | undefined };
   /** Answers by question id. */
   answers: Record<string, string | undefined>;
   note?: string | undefined;
-  profile: Profile;
+  /** A promise (a platform lookup under way) is awaited alongside this function's own reads. */
+  profile: Profile | Promise<Profile>;
   /**
    * The applicant's earlier requests here, for the card (`core/history.ts`); a promise is read
    * alongside this function's own reads, not before them.
@@ -164,11 +166,12 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
   const seatsMatter = community.autoApprove || community.capacity !== undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
     // Independent reads, in parallel: a replay, the applicant's standing, the seats, the history.
-    const [existing, s, read, history] = await Promise.all([
+    const [existing, s, read, history, profile] = await Promise.all([
       get(core, id),
       standing(core, community.id, input.applicant.userId),
       seatsMatter ? Capacity.readSeats(core, community) : undefined,
       input.history,
+      input.profile,
     ]);
     const seats = read ?? { used: 0, capacity: undefined };
     if (existing) return { kind: "recorded", request: existing, replay: true };
@@ -183,7 +186,7 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
 
     const now = core.now();
     const at = now.toISOString();
-    const evaluation = evaluate(community, input.profile, now);
+    const evaluation = evaluate(community, profile, now);
     const { status, reason } = initialStatus(community, evaluation, seats);
     const ticket = status === "waitlisted" ? await Capacity.nextTicket(core, community) : undefined;
 
@@ -192,10 +195,10 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
       communityId: community.id,
       platform: community.platform,
       workspace: community.workspace,
-      applicant: input.applicant,
+      applicant: { userId: input.applicant.userId, name: input.applicant.name ?? profile.name },
       answers: valid.answers,
       ...(valid.note ? { note: valid.note } : {}),
-      profile: input.profile,
+      profile,
       evaluation,
       ...(history ? { history } : {}),
       status,

@@ -15,7 +15,8 @@ export interface SubmitInput {
   submissionKey: string;
   answers: Record<string, string | undefined>;
   note?: string | undefined;
-  profile: Profile;
+  /** A promise (the platform's lookup under way) is awaited alongside the recording's reads. */
+  profile: Profile | Promise<Profile>;
 }
 
 export type SubmitOutcome =
@@ -60,7 +61,7 @@ export async function submit(core: Core, origin: Origin, input: SubmitInput): Pr
   const outcome = await Requests.submit(core, {
     community,
     submissionKey: input.submissionKey,
-    applicant: { userId: origin.userId, name: origin.name ?? input.profile.name },
+    applicant: { userId: origin.userId, name: origin.name },
     answers: input.answers,
     note: input.note,
     profile: input.profile,
