@@ -67,7 +67,16 @@ export const FUNCTIONS = [
 ] as const;
 export const PEERS = ["bare-bolt", "bare-put"] as const;
 
-export async function coldStarts(opts: ColdStartOptions): Promise<ColdRow[]> {
+export interface ColdBundles {
+  work: string;
+  built: Map<string, Bundle>;
+}
+
+/**
+ * Bundles the functions and the peers (one esbuild call), into a temporary folder that
+ * `coldStarts` removes. The bench builds them while DynamoDB Local starts, before any measurement.
+ */
+export async function buildColdBundles(): Promise<ColdBundles> {
   const work = mkdtempSync(join(tmpdir(), "gk-cold-"));
   try {
     const built = await bundleLikeSst(
@@ -77,6 +86,21 @@ export async function coldStarts(opts: ColdStartOptions): Promise<ColdRow[]> {
       ],
       work,
     );
+    return { work, built };
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Removes the bundles' folder (when the cold starts do not run). */
+export function discardColdBundles(bundles: ColdBundles): void {
+  rmSync(bundles.work, { recursive: true, force: true });
+}
+
+export async function coldStarts(opts: ColdStartOptions, bundles: ColdBundles): Promise<ColdRow[]> {
+  const { work, built } = bundles;
+  try {
     const key = randomBytes(32);
     const links: Record<string, unknown> = { [TABLE_LINK]: { name: opts.table, type: "sst.aws.Dynamo" } };
     for (const [name, value] of Object.entries(opts.secrets)) links[name] = { value, type: "sst.sst.Secret" };

@@ -22,12 +22,18 @@ const platformName = (p: string) => (p === "slack" ? "Slack" : "Discord");
 const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 const percentiles = (v: Summary) => [ms(v.p50), ms(v.p95), ms(v.p99), ms(v.max)];
 
+/** Where the run's time went, by section (seconds). */
+function sections(r: Results): string {
+  const parts = Object.entries(r.sectionSeconds ?? {}).map(([name, s]) => `${name} ${s.toFixed(0)} s`);
+  return parts.length > 0 ? `; ${parts.join(", ")}` : "";
+}
+
 export function renderMarkdown(r: Results): string {
   const out: string[] = [];
   out.push(
     `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC by \`npm run bench\` in ${r.durationSeconds.toFixed(0)} s ` +
       `on ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node} (load average ${r.machine.loadAverage.start.toFixed(1)} ` +
-      `at the start, ${r.machine.loadAverage.end.toFixed(1)} at the end). Times in ms.`,
+      `at the start, ${r.machine.loadAverage.end.toFixed(1)} at the end)${sections(r)}. Times in ms.`,
     "",
   );
 

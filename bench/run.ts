@@ -19,7 +19,15 @@ import { TABLE } from "../core/store/table.js";
 import { commandInteraction, testMember } from "../test/support/discord-interactions.js";
 import { slashCommand } from "../test/support/slack-payloads.js";
 import { formBody, signedHeaders } from "../test/support/slack-sign.js";
-import { type ColdRow, coldStarts, functionUrlEvent, streamInsert } from "./cold-start.js";
+import {
+  buildColdBundles,
+  type ColdBundles,
+  type ColdRow,
+  coldStarts,
+  discardColdBundles,
+  functionUrlEvent,
+  streamInsert,
+} from "./cold-start.js";
 import {
   type Answer,
   APPLICATION_ID,
@@ -273,8 +281,17 @@ async function journey(
     });
   const delivered = () => world.call<Delivered>({ op: "delivered", fakes: "latency", platform });
 
+  const phases: string[] = [];
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push(`${name} ${round((now - mark) / 1000)} s`);
+    mark = now;
+  };
   const apply = await run("apply");
+  phase("apply");
   const submit = await run("submit");
+  phase("submit");
   const requestIds = submit.applicants.map((a) => a.requestId ?? "");
   const failed = failures(apply.answers) + failures(submit.answers);
   if (failed > 0) log(`  ${label}: ${failed} answers failed (counted as errors)`);
@@ -285,7 +302,9 @@ async function journey(
     debug(`${label}: ${found.length} of ${wanted.size} cards`);
     return found.length >= wanted.size ? new Map(found.map((c) => [c.requestId, c.at])) : undefined;
   });
+  phase("cards");
   const approve = await run("approve");
+  phase("approve");
   const users = approve.applicants.map((a) => a.user);
   const userSet = new Set(users.filter((_, i) => approve.answers[i]?.status === 200));
   const dms = await until("the notices", 600_000, async () => {
@@ -294,7 +313,10 @@ async function journey(
       if (userSet.has(dm.user) && !found.has(dm.user)) found.set(dm.user, dm.at);
     return found.size >= userSet.size ? found : undefined;
   });
+  phase("notices");
   await settled(bot);
+  phase("settled");
+  log(`  ${label}: ${phases.join(", ")}`);
 
   const interaction = (name: Interaction["interaction"], r: RunResult): Interaction => ({
     platform,
@@ -716,7 +738,12 @@ async function seatContention(endpoint: string): Promise<SeatRow[]> {
   return rows;
 }
 
-async function coldStart(world: World, endpoint: string, info: WorldInfo): Promise<ColdRow[]> {
+async function coldStart(
+  world: World,
+  endpoint: string,
+  info: WorldInfo,
+  bundles: ColdBundles,
+): Promise<ColdRow[]> {
   const table = "gk-bench-cold";
   const client = createDynamoClient({ endpoint, region: "us-east-1" });
   await ensureTable(client, table);
@@ -790,45 +817,48 @@ async function coldStart(world: World, endpoint: string, info: WorldInfo): Promi
       throw new Error(`sweeper: ${JSON.stringify(result)}`);
   };
   const at = (list: Record<string, unknown>[], i: number) => list[i] ?? {};
-  return coldStarts({
-    runs: COLD_RUNS,
-    dynamodbEndpoint: endpoint,
-    table,
-    config,
-    secrets: {
-      SlackSigningSecret: SLACK_SECRET,
-      SlackBotToken: info.slackToken,
-      DiscordPublicKey: info.discordPublicKey,
-      DiscordApplicationId: APPLICATION_ID,
-      DiscordBotToken: info.discordToken,
-    },
-    env: {
-      SLACK_API_URL: info.slackApiUrl,
-      DISCORD_API_URL: info.discordApiUrl,
-      SLACK_SIGNING_SECRET: SLACK_SECRET,
-      SLACK_BOT_TOKEN: info.slackToken,
-    },
-    inputs: [
-      { name: "slack", event: slackApply, check: http200 },
-      { name: "discord", event: discordApply, check: http200 },
-      { name: "slack-worker", event: (i) => streamInsert(at(slackEntries, i), i), check: noFailures },
-      { name: "discord-worker", event: (i) => streamInsert(at(discordEntries, i), i), check: noFailures },
-      { name: "slack-sweeper", event: () => ({}), check: swept },
-      { name: "discord-sweeper", event: () => ({}), check: swept },
-      {
-        name: "bare-bolt",
-        event: (i) => slackApply(COLD_RUNS + i),
-        check: http200,
-        atImport: {
-          SLACK_SIGNING_SECRET: SLACK_SECRET,
-          SLACK_BOT_TOKEN: info.slackToken,
-          SLACK_API_URL: info.slackApiUrl,
-        },
+  return coldStarts(
+    {
+      runs: COLD_RUNS,
+      dynamodbEndpoint: endpoint,
+      table,
+      config,
+      secrets: {
+        SlackSigningSecret: SLACK_SECRET,
+        SlackBotToken: info.slackToken,
+        DiscordPublicKey: info.discordPublicKey,
+        DiscordApplicationId: APPLICATION_ID,
+        DiscordBotToken: info.discordToken,
       },
-      { name: "bare-put", event: () => ({}), check: http200, atImport: { DYNAMODB_ENDPOINT: endpoint } },
-    ],
-    log,
-  });
+      env: {
+        SLACK_API_URL: info.slackApiUrl,
+        DISCORD_API_URL: info.discordApiUrl,
+        SLACK_SIGNING_SECRET: SLACK_SECRET,
+        SLACK_BOT_TOKEN: info.slackToken,
+      },
+      inputs: [
+        { name: "slack", event: slackApply, check: http200 },
+        { name: "discord", event: discordApply, check: http200 },
+        { name: "slack-worker", event: (i) => streamInsert(at(slackEntries, i), i), check: noFailures },
+        { name: "discord-worker", event: (i) => streamInsert(at(discordEntries, i), i), check: noFailures },
+        { name: "slack-sweeper", event: () => ({}), check: swept },
+        { name: "discord-sweeper", event: () => ({}), check: swept },
+        {
+          name: "bare-bolt",
+          event: (i) => slackApply(COLD_RUNS + i),
+          check: http200,
+          atImport: {
+            SLACK_SIGNING_SECRET: SLACK_SECRET,
+            SLACK_BOT_TOKEN: info.slackToken,
+            SLACK_API_URL: info.slackApiUrl,
+          },
+        },
+        { name: "bare-put", event: () => ({}), check: http200, atImport: { DYNAMODB_ENDPOINT: endpoint } },
+      ],
+      log,
+    },
+    bundles,
+  );
 }
 
 /** The README's performance section shows the latest table, between these markers. */
@@ -860,8 +890,21 @@ async function main(): Promise<void> {
   const started = performance.now();
   const load = { start: loadavg()[0] ?? 0, end: 0 };
   log(`bench: ${REQUESTS} requests per series, bursts of ${BURST}; load average ${load.start.toFixed(1)}`);
+  const sectionSeconds: Record<string, number> = {};
+  let lapped = performance.now();
+  /** Closes a section: its time goes to the log and the results. */
+  const lap = (name: string) => {
+    const now = performance.now();
+    sectionSeconds[name] = round((now - lapped) / 1000);
+    lapped = now;
+    log(`(${name}: ${sectionSeconds[name]} s)`);
+  };
+  // The cold starts' bundles are built while DynamoDB Local starts (nothing is measured yet).
+  const bundling = only("cold") ? buildColdBundles() : undefined;
+  bundling?.catch(() => undefined);
   const db = await startDynamoDbLocal({});
   const world = new World();
+  let bundles: ColdBundles | undefined;
   try {
     const info = await world.call<WorldInfo>({
       op: "start",
@@ -873,6 +916,8 @@ async function main(): Promise<void> {
     const floorTable = "gk-bench-floor";
     await ensureTable(createDynamoClient({ endpoint: db.endpoint, region: "us-east-1" }), floorTable);
 
+    bundles = bundling ? await guarded("cold starts", () => bundling) : undefined;
+    lap("start-up");
     log("floors: empty HTTP round trip, bare PutItem");
     const floors: Record<string, { http: Summary; put: Summary; interaction: Summary }> = {};
     for (const c of CONCURRENCY) {
@@ -900,6 +945,7 @@ async function main(): Promise<void> {
       floors[`c${c}`] = { http, put, interaction: addFloors(http, put) };
     }
 
+    lap("floors");
     const interactions: Interaction[] = [];
     const endToEnd: EndToEnd[] = [];
     for (const platform of ["slack", "discord"] as const) {
@@ -919,6 +965,7 @@ async function main(): Promise<void> {
       }
     }
 
+    lap("latency");
     log("cost: capacity units of complete requests, one client");
     const costs: CostRow[] = [];
     for (const platform of only("cost") ? (["slack", "discord"] as const) : []) {
@@ -928,6 +975,7 @@ async function main(): Promise<void> {
     }
     const latencyErrors = bot.errors.length;
     await bot.close();
+    lap("cost");
 
     const seats = only("seats") ? ((await guarded("seats", () => seatContention(db.endpoint))) ?? []) : [];
     for (const row of seats)
@@ -935,6 +983,7 @@ async function main(): Promise<void> {
         `seats: ${row.what}: p50 ${round(row.summary.p50)} p99 ${round(row.summary.p99)} ms, ${JSON.stringify(row.statuses)}`,
       );
 
+    lap("seats");
     log(`bursts: ${BURST} applicants in ${BURST_WINDOW_MS / 1000} s, rate-limited fakes`);
     const bursts: BurstRow[] = [];
     for (const platform of ["slack", "discord"] as const) {
@@ -955,10 +1004,14 @@ async function main(): Promise<void> {
       }
     }
 
+    lap("bursts");
     log(`cold starts: ${COLD_RUNS} fresh processes per bundle`);
-    const cold = only("cold")
-      ? ((await guarded("cold starts", () => coldStart(world, db.endpoint, info))) ?? [])
+    const built = bundles;
+    bundles = undefined;
+    const cold = built
+      ? ((await guarded("cold starts", () => coldStart(world, db.endpoint, info, built))) ?? [])
       : [];
+    lap("cold starts");
 
     load.end = loadavg()[0] ?? 0;
     const results = {
@@ -970,6 +1023,7 @@ async function main(): Promise<void> {
         loadAverage: load,
       },
       durationSeconds: round((performance.now() - started) / 1000),
+      sectionSeconds,
       settings: {
         requestsPerSeries: REQUESTS,
         concurrency: CONCURRENCY,
@@ -1009,6 +1063,7 @@ async function main(): Promise<void> {
     if (name === "latest" && !process.env.BENCH_ONLY) spliceReadme(markdown);
     log(`bench: done in ${results.durationSeconds} s; wrote bench/results/${name}.json and ${name}.md`);
   } finally {
+    if (bundles) discardColdBundles(bundles);
     await world.close();
     await db.stop();
   }
@@ -1018,6 +1073,8 @@ export type Results = {
   date: string;
   machine: { cpus: number; model: string; node: string; loadAverage: { start: number; end: number } };
   durationSeconds: number;
+  /** Where the time went, by section, in order. */
+  sectionSeconds: Record<string, number>;
   settings: {
     requestsPerSeries: number;
     concurrency: readonly number[];

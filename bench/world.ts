@@ -78,16 +78,26 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, index: n
 /** Network failures seen by the clients (e.g. ECONNRESET), by cause; they count as failed answers. */
 const networkErrors = new Map<string, number>();
 
+/**
+ * A client gives up on an answer after this long (counted as an error, like any unanswered
+ * request): the platforms stop waiting after 3 s, and a stalled server must not hold the run for
+ * the HTTP client's own 300 s.
+ */
+const GIVE_UP_MS = 30_000;
+
 async function timedFetch(url: string, init: RequestInit): Promise<Answer & { text: string }> {
   const started = performance.now();
   const sentAt = Date.now();
   try {
-    const res = await fetch(url, init);
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(GIVE_UP_MS) });
     const text = await res.text();
     return { ms: performance.now() - started, status: res.status, sentAt, answeredAt: Date.now(), text };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const key = cause?.code ?? cause?.message ?? String(error);
+    const key =
+      error instanceof Error && error.name === "TimeoutError"
+        ? `no answer in ${GIVE_UP_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? String(error));
     networkErrors.set(key, (networkErrors.get(key) ?? 0) + 1);
     return { ms: performance.now() - started, status: 0, sentAt, answeredAt: Date.now(), text: "" };
   }
@@ -249,18 +259,57 @@ const failed = (): Answer => ({ ms: 0, status: 0, sentAt: Date.now(), answeredAt
 
 const REQUEST_ID = /r[0-9a-f]{20}/;
 
-/** Cards posted (by request id) and DMs sent (by user id), with when the fake accepted them. */
+/**
+ * Cards posted (by request id) and DMs sent (by user id), with when the fake accepted them.
+ * Read incrementally: each fake's calls are only appended to, so every call (and Discord message)
+ * is looked at once, when answered, not on every poll (the runs poll while the bot works, and
+ * re-reading tens of thousands of calls would take CPU from it).
+ */
+interface Seen {
+  /** Calls read so far. */
+  calls: number;
+  /** Calls that were still in flight when read: read again next time. */
+  inFlight: number[];
+  /** Discord: messages read so far. */
+  messages: number;
+  cards: Delivered["cards"];
+  dms: Delivered["dms"];
+  /** Discord: DM channel → its user. */
+  owners: Map<string, string>;
+  /** Discord: request id → the first message naming it (its card). */
+  messageOf: Map<string, string>;
+}
+const seen = new Map<string, Seen>();
+
 function delivered(name: string, platform: "slack" | "discord"): Delivered {
   const { slack, discord } = fakesOf(name);
-  const cards: Delivered["cards"] = [];
-  const dms: Delivered["dms"] = [];
+  const key = `${name}/${platform}`;
+  let s = seen.get(key);
+  if (!s) {
+    s = { calls: 0, inFlight: [], messages: 0, cards: [], dms: [], owners: new Map(), messageOf: new Map() };
+    seen.set(key, s);
+  }
+  const state = s;
+  /** The calls to read now: those in flight last time, then the new ones. */
+  const toRead = (total: number, answered: (i: number) => boolean): number[] => {
+    const indexes = [...state.inFlight];
+    for (; state.calls < total; state.calls++) indexes.push(state.calls);
+    state.inFlight = indexes.filter((i) => !answered(i));
+    return indexes.filter((i) => answered(i));
+  };
   if (platform === "slack") {
-    for (const call of slack.calls) {
+    const answered = (i: number) => {
+      const c = slack.calls[i];
+      return c !== undefined && (c.answeredAt !== undefined || c.unanswered === true);
+    };
+    for (const i of toRead(slack.calls.length, answered)) {
+      const call = slack.calls[i];
+      if (!call) continue;
       if (call.method !== "chat.postMessage" || !call.ok) continue;
       const channel = String(call.params.channel ?? "");
       const ts = String(call.response?.ts ?? "");
       if (/^[UW]/.test(channel)) {
-        dms.push({ user: channel, at: call.at });
+        s.dms.push({ user: channel, at: call.at });
         continue;
       }
       if (call.params.thread_ts) continue; // reminders
@@ -269,38 +318,44 @@ function delivered(name: string, platform: "slack" | "discord"): Delivered {
       const id =
         blocks.match(REQUEST_ID)?.[0] ??
         [...blocks.matchAll(/<@(U[A-Z0-9]+)>/g)].map((m) => requestOf.get(m[1] ?? "")).find(Boolean);
-      if (id) cards.push({ requestId: id, channel, message: ts, at: call.at });
+      if (id) s.cards.push({ requestId: id, channel, message: ts, at: call.at });
     }
-    return { cards, dms, rateLimited: slack.rateLimited };
+    return { cards: s.cards, dms: s.dms, rateLimited: slack.rateLimited };
   }
-  const owners = new Map<string, string>();
-  for (const call of discord.calls) {
-    if (call.method === "POST" && call.path === "/users/@me/channels" && call.status === 200) {
-      const user = (call.body as { recipient_id?: string } | undefined)?.recipient_id;
-      if (user) owners.set(discord.dmChannelOf(user), user);
-    }
-  }
-  const messageOf = new Map<string, string>();
+  let index = 0;
   for (const message of discord.messages.values()) {
+    if (index++ < s.messages) continue;
     // The card's footer names the request (its buttons too, while it is pending).
     const id = JSON.stringify([message.embeds, message.components]).match(REQUEST_ID)?.[0];
-    if (id && !messageOf.has(id)) messageOf.set(id, message.id);
+    if (id && !s.messageOf.has(id)) s.messageOf.set(id, message.id);
   }
-  for (const call of discord.calls) {
+  s.messages = index;
+  const answered = (i: number) => {
+    const c = discord.calls[i];
+    return c !== undefined && (c.status !== 0 || c.unanswered === true);
+  };
+  for (const i of toRead(discord.calls.length, answered)) {
+    const call = discord.calls[i];
+    if (!call) continue;
     if (call.method !== "POST" || call.status !== 200) continue;
+    if (call.path === "/users/@me/channels") {
+      const user = (call.body as { recipient_id?: string } | undefined)?.recipient_id;
+      if (user) s.owners.set(discord.dmChannelOf(user), user);
+      continue;
+    }
     const channel = call.path.match(/^\/channels\/(\d+)\/messages$/)?.[1];
     if (!channel) continue;
-    const user = owners.get(channel);
+    const user = s.owners.get(channel);
     if (user) {
-      dms.push({ user, at: call.at });
+      s.dms.push({ user, at: call.at });
       continue;
     }
     if ((call.body as { message_reference?: unknown } | undefined)?.message_reference) continue; // reminders
     const id = JSON.stringify(call.body ?? "").match(REQUEST_ID)?.[0];
-    const message = id ? messageOf.get(id) : undefined;
-    if (id && message) cards.push({ requestId: id, channel, message, at: call.at });
+    const message = id ? s.messageOf.get(id) : undefined;
+    if (id && message) s.cards.push({ requestId: id, channel, message, at: call.at });
   }
-  return { cards, dms, rateLimited: discord.rateLimited };
+  return { cards: s.cards, dms: s.dms, rateLimited: discord.rateLimited };
 }
 
 // Runs
@@ -441,6 +496,8 @@ async function handle(req: Request): Promise<unknown> {
     case "stop": {
       const f = fakes.get(req.name);
       fakes.delete(req.name);
+      seen.delete(`${req.name}/slack`);
+      seen.delete(`${req.name}/discord`);
       await Promise.all([f?.slack.close(), f?.discord.close()]);
       return null;
     }

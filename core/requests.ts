@@ -43,6 +43,7 @@ import {
   statsAdd,
   takeSeat,
   transition,
+  transitioned,
   waitedMs,
 } from "./store/items.js";
 import { TABLE } from "./store/table.js";
@@ -62,12 +63,17 @@ export interface SubmitInput {
   community: Community;
   /** Idempotency key: the same submission (Slack view id, Discord interaction id) is recorded once. */
   submissionKey: string;
-  applicant: { userId: string; name: string };
+  /** Without a name, the profile's. */
+  applicant: { userId: string; name?: string | undefined };
   /** Answers by question id. */
   answers: Record<string, string | undefined>;
   note?: string | undefined;
-  profile: Profile;
-  /** The applicant's earlier requests here, for the card (`core/history.ts`); may still be on its way. */
+  /** A promise (a platform lookup under way) is awaited alongside this function's own reads. */
+  profile: Profile | Promise<Profile>;
+  /**
+   * The applicant's earlier requests here, for the card (`core/history.ts`); a promise is read
+   * alongside this function's own reads, not before them.
+   */
   history?: JoinRequest["history"] | Promise<JoinRequest["history"]>;
 }
 
@@ -172,8 +178,11 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
   // Seats decide the outcome only for an automatic approval (approved or waitlisted) or a
   // community that declines while full.
   const seatsMatter = capped && (community.autoApprove || community.whenFull === "deny");
+  // Under way already (the caller started them): awaited after the reads, not before them.
   const history = Promise.resolve(input.history);
+  const profiled = Promise.resolve(input.profile);
   history.catch(() => undefined);
+  profiled.catch(() => undefined);
   let s: ApplicantStanding | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
     const [standingRead, seatsRead] = await Promise.allSettled([
@@ -210,7 +219,8 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
 
       const now = core.now();
       const at = now.toISOString();
-      const evaluation = evaluate(community, input.profile, now);
+      const profile = await profiled;
+      const evaluation = evaluate(community, profile, now);
       const seats = seating?.seats ?? { used: 0, capacity: undefined };
       const { status, reason } = initialStatus(community, evaluation, seats);
       const ticket = status === "waitlisted" ? await Capacity.nextTicket(core, community) : undefined;
@@ -221,10 +231,10 @@ export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutc
         communityId: community.id,
         platform: community.platform,
         workspace: community.workspace,
-        applicant: input.applicant,
+        applicant: { userId: input.applicant.userId, name: input.applicant.name ?? profile.name },
         answers: valid.answers,
         ...(valid.note ? { note: valid.note } : {}),
-        profile: input.profile,
+        profile,
         evaluation,
         ...(earlier ? { history: earlier } : {}),
         status,
@@ -339,8 +349,9 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     const at = core.now().toISOString();
     const decision = { outcome: "denied" as const, by, at, ...(reason ? { reason } : {}) };
     const blocked = input.block ? { by, at } : undefined;
-    const outcome = await finish(core, request, "denied", [
-      transition(core, request, "pending", "denied", { decision, closedAt: at, blocked }),
+    const fields = { decision, closedAt: at, blocked };
+    const outcome = await finish(core, request, transitioned(request, "denied", fields, at), [
+      transition(core, request, "pending", "denied", fields, at),
       releaseStanding(core, request, { cooldownUntil: cooldownUntil(community, core.now()), block: blocked }),
       ...effectPuts(core, request, [{ kind: "notice", notice: "denied" }, { kind: "card.update" }], "denied"),
       audit("denied", "denied", true),
@@ -356,8 +367,9 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     const at = core.now().toISOString();
     const decision = { outcome: "approved" as const, by, at, ...(reason ? { reason } : {}) };
     if (!Capacity.isFull(seats)) {
-      const outcome = await finish(core, request, "approved", [
-        transition(core, request, "pending", "approved", { decision, admittedAt: at }),
+      const fields = { decision, admittedAt: at };
+      const outcome = await finish(core, request, transitioned(request, "approved", fields, at), [
+        transition(core, request, "pending", "approved", fields, at),
         takeSeat(core, community, seats.counts),
         admitStanding(core, request, at),
         ...effectPuts(
@@ -374,12 +386,13 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     }
     if (community.whenFull === "deny") return { kind: "full", request };
     const ticket = await Capacity.nextTicket(core, community);
-    const outcome = await finish(core, request, "waitlisted", [
-      transition(core, request, "pending", "waitlisted", {
-        decision,
-        waitlist: { ticket, since: at },
-        index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
-      }),
+    const fields = {
+      decision,
+      waitlist: { ticket, since: at },
+      index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
+    };
+    const outcome = await finish(core, request, transitioned(request, "waitlisted", fields, at), [
+      transition(core, request, "pending", "waitlisted", fields, at),
       ...effectPuts(
         core,
         request,
@@ -394,18 +407,18 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
   throw new Error(`could not decide ${request.id}: too much contention`);
 }
 
+/** Records a decision; `after` is the request as its transaction leaves it (not read again). */
 async function finish(
   core: Core,
   request: JoinRequest,
-  to: RequestStatus,
+  after: JoinRequest,
   items: Labelled[],
 ): Promise<DecisionOutcome | "seat-taken"> {
   const result = await transact(core.store, items);
   if (result.ok) {
-    const after = await get(core, request.id);
-    core.log.info("request decided", { requestId: request.id, status: to });
+    core.log.info("request decided", { requestId: request.id, status: after.status });
     core.metrics?.count(METRIC.decisions);
-    return after ? { kind: "decided", request: after } : { kind: "not-found" };
+    return { kind: "decided", request: after };
   }
   if (result.failed.has("request")) {
     const after = await get(core, request.id);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { answerInteraction } from "../bots/discord/answer.js";
+import { lateSender } from "../bots/discord/deferral.js";
 import { discordPublicKey, verifyDiscordRequest } from "../bots/discord/verify.js";
 import { lazyHandler, type Runtime } from "./runtime.js";
 
@@ -7,18 +8,21 @@ import { lazyHandler, type Runtime } from "./runtime.js";
  * The Discord interactions endpoint (a Lambda Function URL; locally `POST /discord/interactions`).
  * Thin: verify the Ed25519 signature (401 on any failure), parse the JSON, hand it to
  * `answerInteraction` (the same one the Gateway uses), return its answer. Handlers only read and write the table;
- * Discord API calls happen later in the outbox worker, so every answer is quick.
+ * Discord API calls happen later in the outbox worker, and an answer the table makes late is
+ * deferred within the budget, counted from when this handler received the request.
  */
 export function createDiscordHandler(runtime: Runtime) {
   const settings = runtime.settings.discord;
   const key = settings?.publicKey ? discordPublicKey(settings.publicKey) : undefined;
   const { core } = runtime;
+  const sendLate = settings ? lateSender(settings, core.log) : undefined;
 
   return async (
     event: APIGatewayProxyEventV2,
     _context?: unknown,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    if (!key) return json(404, { error: "Discord is not configured" });
+    const receivedAt = Date.now();
+    if (!key || !sendLate) return json(404, { error: "Discord is not configured" });
 
     const body = event.isBase64Encoded
       ? Buffer.from(event.body ?? "", "base64")
@@ -40,7 +44,7 @@ export function createDiscordHandler(runtime: Runtime) {
     } catch {
       return json(400, { error: "body is not JSON" });
     }
-    const answer = await answerInteraction(core, raw);
+    const answer = await answerInteraction(core, raw, { receivedAt, sendLate });
     return answer ? json(200, answer) : json(400, { error: "unsupported interaction" });
   };
 }

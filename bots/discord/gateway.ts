@@ -4,6 +4,7 @@ import type { Core } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import type { DiscordSettings } from "../../core/settings.js";
 import { answerInteraction } from "./answer.js";
+import { lateSender } from "./deferral.js";
 import { createGatewayRest } from "./rest.js";
 
 /**
@@ -33,6 +34,7 @@ export async function startDiscordGateway(
   log: Logger,
 ): Promise<DiscordGateway> {
   const rest = createGatewayRest(settings);
+  const sendLate = lateSender(settings, log);
   const sessions = new Map<number, SessionInfo>();
   const manager = new WebSocketManager({
     token: settings.botToken,
@@ -59,12 +61,12 @@ export async function startDiscordGateway(
   manager.on(WebSocketShardEvents.Dispatch, (payload) => {
     if (payload.t !== GatewayDispatchEvents.InteractionCreate) return;
     const { id, token } = payload.d;
-    void answer(id, token, payload.d);
+    void answer(id, token, payload.d, Date.now());
   });
 
-  async function answer(id: string, token: string, raw: unknown): Promise<void> {
+  async function answer(id: string, token: string, raw: unknown, receivedAt: number): Promise<void> {
     try {
-      const response = await answerInteraction(core, raw);
+      const response = await answerInteraction(core, raw, { receivedAt, sendLate });
       if (!response) return;
       await rest.post(Routes.interactionCallback(id, token), { body: response, auth: false });
     } catch (error) {

@@ -57,6 +57,20 @@ export function createGatewayRest(settings: Pick<DiscordSettings, "apiUrl" | "bo
   }).setToken(settings.botToken);
 }
 
+/**
+ * The client of interaction webhooks (a late answer after a deferral: bots/discord/deferral.ts).
+ * No token: webhook routes are authorised by the interaction's own. It waits out a rate limit and
+ * retries a 5xx itself, like the Gateway's: nobody else would retry a late answer.
+ */
+export function createWebhookRest(settings: Pick<DiscordSettings, "apiUrl">): REST {
+  return new REST({
+    version: "10",
+    api: settings.apiUrl.replace(/\/+$/, ""),
+    retries: 2,
+    timeout: 5_000,
+  });
+}
+
 const applicationSchema = z.object({ id: z.string() });
 
 /** The id of the application the bot token belongs to (`GET /applications/@me`). */

@@ -93,11 +93,11 @@ export function transition(
   from: RequestStatus,
   to: RequestStatus,
   fields: TransitionFields,
+  now = core.now().toISOString(),
 ): Labelled {
   if (!TRANSITIONS[from].includes(to))
     throw new Error(`illegal transition ${from} → ${to} for ${request.id}`);
   const { index: given, ...rest } = fields;
-  const now = core.now().toISOString();
   const index = given ?? (CLOSED.includes(to) ? closedIndex(request.id, now) : undefined);
   const values: Record<string, unknown> = {
     ":from": from,
@@ -128,6 +128,22 @@ export function transition(
       ExpressionAttributeValues: values,
     },
   });
+}
+
+/**
+ * The request as `transition(…, now)` leaves it, when the transaction that carries it succeeds:
+ * what the caller read, with the transition's fields, status, time and version. No second read:
+ * the decision's answer needs nothing that others may have written meanwhile.
+ */
+export function transitioned(
+  request: JoinRequest,
+  to: RequestStatus,
+  fields: TransitionFields,
+  now: string,
+): JoinRequest {
+  const { index: _index, ...rest } = fields;
+  const set = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return { ...request, ...set, status: to, updatedAt: now, version: request.version + 1 };
 }
 
 /** The applicant's standing for a new request, guarded: no open request, not a member, not blocked, not cooling down. */

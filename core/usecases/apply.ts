@@ -1,6 +1,7 @@
 import * as Communities from "../communities.js";
 import type { Community } from "../config/schema.js";
 import type { Core } from "../context.js";
+import { deadlineFrom, raceDeadline } from "../deadline.js";
 import type { Refusal } from "../policy.js";
 import * as Requests from "../requests.js";
 import type { Origin } from "./origin.js";
@@ -32,35 +33,20 @@ export async function apply(
   const r = Communities.resolve(core, origin.platform, origin.workspace, communityId);
   if (r.kind !== "found") return r;
   const check = Requests.precheck(core, r.community, origin.userId);
-  const refusal =
-    opts.precheckWithinMs === undefined ? await check : await bounded(check, opts.precheckWithinMs);
-  if (refusal === "late") {
+  const raced =
+    opts.precheckWithinMs === undefined
+      ? { done: true as const, value: await check }
+      : await raceDeadline(deadlineFrom(Date.now(), opts.precheckWithinMs), check);
+  if (!raced.done) {
+    raced.later.catch(() => undefined);
     core.log.warn("apply: precheck too slow, the form opens and the submission checks", {
       community: r.community.id,
       withinMs: opts.precheckWithinMs,
     });
     return { kind: "form", community: r.community };
   }
+  const refusal = raced.value;
   return refusal
     ? { kind: "refused", community: r.community, refusal }
     : { kind: "form", community: r.community };
-}
-
-async function bounded<T>(work: Promise<T>, ms: number): Promise<T | "late"> {
-  if (ms <= 0) {
-    work.catch(() => undefined);
-    return "late";
-  }
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<"late">((resolve) => {
-        timer = setTimeout(() => resolve("late"), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
-  }
 }

@@ -228,6 +228,9 @@ describe("each function bundles only what it runs", () => {
     expect(carried("slack", discordCode)).toEqual([]);
     expect(carried("discord", ["bots/discord"])).toEqual(["bots/discord"]);
     expect(carried("discord", slackCode)).toEqual([]);
+    // Late answers' webhook client (bots/discord/webhooks.ts, imported on first use) rides in
+    // the Discord function on the REST client's web build, not its undici one.
+    expect(carried("discord", ["undici"])).toEqual([]);
   });
 
   it("none carries a YAML parser: deployed functions read the config compiled to JSON", () => {

@@ -91,6 +91,17 @@ export interface InteractionEdit {
   content?: string;
   embeds?: unknown[];
   components?: unknown[];
+  allowed_mentions?: unknown;
+  at: number;
+}
+
+/** A follow-up message to an interaction (`POST /webhooks/{application_id}/{token}`). */
+export interface InteractionFollowUp {
+  id: string;
+  token: string;
+  content?: string;
+  flags?: number;
+  allowed_mentions?: unknown;
   at: number;
 }
 
@@ -128,6 +139,8 @@ export interface FakeDiscord {
   rateLimited: number;
   /** Edits of interactions' original responses, in order. */
   interactionEdits: InteractionEdit[];
+  /** Follow-up messages to interactions, in order. */
+  interactionFollowUps: InteractionFollowUp[];
   /**
    * Consulted for every call with no planned failure (soaks): a failure to apply to it, or
    * undefined to answer normally.
@@ -186,6 +199,7 @@ export async function startFakeDiscord(
   const windows = new Map<string, [number, number]>();
   let rateLimited = 0;
   const interactionEdits: InteractionEdit[] = [];
+  const interactionFollowUps: InteractionFollowUp[] = [];
   const threads = new Map<string, { id: string; parent_id: string; name: string }>();
   const departed = new Set<string>(); // guild/user
 
@@ -354,10 +368,26 @@ export async function startFakeDiscord(
         ...(typeof b.content === "string" ? { content: b.content } : {}),
         ...(Array.isArray(b.embeds) ? { embeds: b.embeds } : {}),
         ...(Array.isArray(b.components) ? { components: b.components } : {}),
+        ...(b.allowed_mentions !== undefined ? { allowed_mentions: b.allowed_mentions } : {}),
         at: Date.now(),
       };
       interactionEdits.push(edit);
       return send(200, { id: snowflakeNow(), type: 0, ...edit });
+    }
+    // A follow-up message to an interaction (after a deferral): what the person sees next.
+    const followUp = on("POST", /^\/webhooks\/(\d+)\/([^/]+)$/);
+    if (followUp) {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const message = {
+        id: snowflakeNow(),
+        token: followUp[2] ?? "",
+        ...(typeof b.content === "string" ? { content: b.content } : {}),
+        ...(typeof b.flags === "number" ? { flags: b.flags } : {}),
+        ...(b.allowed_mentions !== undefined ? { allowed_mentions: b.allowed_mentions } : {}),
+        at: Date.now(),
+      };
+      interactionFollowUps.push(message);
+      return send(200, { ...message, type: 0, channel_id: "0" });
     }
     if (method === "POST" && path === "/users/@me/channels") {
       const recipient = (body as { recipient_id?: unknown } | undefined)?.recipient_id;
@@ -513,6 +543,7 @@ export async function startFakeDiscord(
       return rateLimited;
     },
     interactionEdits,
+    interactionFollowUps,
     threads,
     leaveGuild(guildId, userId) {
       departed.add(`${guildId}/${userId}`);

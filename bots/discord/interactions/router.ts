@@ -1,9 +1,11 @@
 import { type APIInteractionResponse, InteractionResponseType, InteractionType } from "discord-api-types/v10";
 import type { Core } from "../../../core/context.js";
+import { type Deadline, deadlineFrom } from "../../../core/deadline.js";
 import * as Messages from "../../../core/messages.js";
+import type { Text } from "../../../core/text.js";
 import { COMMANDS } from "../commands.js";
 import { parseCustomId } from "../custom-ids.js";
-import { type Interaction, pong } from "../interaction.js";
+import { type Interaction, pong, type UserInteraction } from "../interaction.js";
 import { autocomplete } from "./autocomplete.js";
 import { answerButton } from "./buttons/answer.js";
 import { approveButton } from "./buttons/approve.js";
@@ -33,15 +35,21 @@ import { queueSelect } from "./selects/queue-select.js";
  * Each answer is a modal (9), an ephemeral message (4), an update (7) of the applicant's own
  * message, a deferred update (6) whose visible change the outbox worker makes, or autocomplete
  * choices (8). Nothing here calls Discord: slow work is recorded and done after the answer.
+ * `deadline` is the answer budget's (answer.ts defers an answer that misses it); a handler whose
+ * answer is a modal bounds its own reads by it, since a modal cannot follow a deferral.
  */
-export async function handleInteraction(core: Core, i: Interaction): Promise<APIInteractionResponse> {
+export async function handleInteraction(
+  core: Core,
+  i: Interaction,
+  deadline: Deadline = deadlineFrom(undefined),
+): Promise<APIInteractionResponse> {
   switch (i.type) {
     case InteractionType.Ping:
       return pong;
     case InteractionType.ApplicationCommand:
       switch (i.data.name) {
         case COMMANDS.apply:
-          return applyCommand(core, i);
+          return applyCommand(core, i, deadline);
         case COMMANDS.status:
           return statusCommand(core, i);
         case COMMANDS.withdraw:
@@ -111,4 +119,13 @@ export function failureAnswer(i: Interaction | undefined): APIInteractionRespons
     return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
   }
   return say(Messages.FAILED);
+}
+
+/** What a person is told when the form their interaction would open came too late to open. */
+export function formDidNotOpen(i: UserInteraction): Text {
+  if (i.type !== InteractionType.MessageComponent) return Messages.FORM_DID_NOT_OPEN;
+  const kind = parseCustomId(i.data.custom_id)?.kind;
+  return kind === "deny" || kind === "queue-deny"
+    ? Messages.REASON_FORM_DID_NOT_OPEN
+    : Messages.FORM_DID_NOT_OPEN;
 }

@@ -2,6 +2,7 @@ import type { Core } from "../../../core/context.js";
 import type { Logger } from "../../../core/log.js";
 import type { Text } from "../../../core/text.js";
 import { type Deadline, within } from "../deadline.js";
+import { slackErrorCode } from "../errors.js";
 import type { BlockAction } from "../payloads.js";
 import { toMrkdwn } from "../render.js";
 import type { WebClient } from "../web-client.js";
@@ -37,6 +38,34 @@ export async function tellClicker(
     );
   } catch (error) {
     log.warn("slack chat.postEphemeral failed", { channel, user: body.user.id, error });
+  }
+}
+
+/** Kept after `views.open` so that a failure can still be told to the clicker in time. */
+const EPHEMERAL_RESERVE_MS = 500;
+
+/**
+ * Opens a modal from a click on the card within the answer budget; if it does not open (an error,
+ * or too late), the clicker is told `fallback` ephemerally instead.
+ */
+export async function openModalOrTell(
+  client: WebClient,
+  body: BlockAction,
+  view: Parameters<WebClient["views"]["open"]>[0]["view"],
+  fallback: Text,
+  log: Logger,
+  deadline: Deadline,
+  what: { modal: string; requestId: string },
+): Promise<void> {
+  try {
+    await within(deadline, client.views.open({ trigger_id: body.trigger_id, view }), EPHEMERAL_RESERVE_MS);
+  } catch (error) {
+    log.warn(`slack views.open (${what.modal}) failed`, {
+      requestId: what.requestId,
+      code: slackErrorCode(error),
+      error,
+    });
+    await tellClicker(client, body, fallback, log, deadline);
   }
 }
 

@@ -15,6 +15,7 @@ import {
 } from "../../support/discord-interactions.js";
 import { type FakeDiscord, startFakeDiscord } from "../../support/fake-discord.js";
 import { type FakeGateway, startFakeGateway } from "../../support/fake-gateway.js";
+import { slowStore } from "../../support/slow-store.js";
 
 /**
  * Discord over the Gateway, end to end: the local server started with a bot token and
@@ -177,6 +178,24 @@ describe("Discord over the Gateway", () => {
     const status = await interact(commandInteraction({ ...base(applicant), name: "apply-status" }));
     expect(status.answer.type).toBe(4);
     expect(JSON.stringify(status.answer.data)).toContain("Makers Guild");
+  });
+
+  it("defers an answer the table makes late (5, ephemeral) and edits it in through the webhook", async () => {
+    const slow = slowStore(server.runtime.core.store);
+    slow.on(["GetItem", "Query"], 3_500);
+    const payload = commandInteraction({ ...base(applicant), name: "apply-status" });
+    const started = performance.now();
+    let status: Awaited<ReturnType<typeof interact>>;
+    try {
+      status = await interact(payload);
+    } finally {
+      slow.off();
+    }
+    expect(status.answer).toEqual({ type: 5, data: { flags: 64 } });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    const edit = await waitUntil(() => fake.interactionEdits.find((e) => e.token === payload.token));
+    expect(edit.content).toContain("Makers Guild");
+    expect(edit.allowed_mentions).toEqual({ parse: [] });
   });
 
   it("refuses to start with a bot token Discord rejects, saying which variable to check", async () => {

@@ -3,13 +3,8 @@ import * as Messages from "../../../../core/messages.js";
 import { askForm } from "../../../../core/usecases/interview.js";
 import { askReply } from "../../../../core/usecases/replies.js";
 import { askModal } from "../../blocks/modals.js";
-import { within } from "../../deadline.js";
-import { slackErrorCode } from "../../errors.js";
-import { type ListenerDeps, since, tellClicker } from "../deps.js";
+import { type ListenerDeps, openModalOrTell, since, tellClicker } from "../deps.js";
 import { onCardClick } from "./guard.js";
-
-/** Kept after `views.open` so that a failure can still be told to the moderator in time. */
-const EPHEMERAL_RESERVE_MS = 500;
 
 /**
  * "Ask a question" on the card: opens the question modal for a moderator of a pending request with
@@ -25,19 +20,15 @@ export function askAction(deps: ListenerDeps): Middleware<SlackActionMiddlewareA
       return;
     }
     const channel = body.channel?.id ?? body.container?.channel_id;
-    try {
-      await within(
-        deadline,
-        client.views.open({
-          trigger_id: body.trigger_id,
-          view: askModal(outcome.request, outcome.community, channel),
-        }),
-        EPHEMERAL_RESERVE_MS,
-      );
-    } catch (error) {
-      log.warn("slack views.open (question) failed", { requestId, code: slackErrorCode(error), error });
-      await tellClicker(client, body, Messages.FORM_DID_NOT_OPEN, log, deadline);
-    }
+    await openModalOrTell(
+      client,
+      body,
+      askModal(outcome.request, outcome.community, channel),
+      Messages.FORM_DID_NOT_OPEN,
+      log,
+      deadline,
+      { modal: "question", requestId },
+    );
     log.info("slack ask clicked", { requestId, moderator: origin.userId, ms: since(started) });
   });
 }

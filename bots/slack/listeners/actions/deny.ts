@@ -3,13 +3,8 @@ import * as Messages from "../../../../core/messages.js";
 import { denyForm } from "../../../../core/usecases/decide.js";
 import { decisionReply } from "../../../../core/usecases/replies.js";
 import { denyModal } from "../../blocks/modals.js";
-import { within } from "../../deadline.js";
-import { slackErrorCode } from "../../errors.js";
-import { type ListenerDeps, since, tellClicker } from "../deps.js";
+import { type ListenerDeps, openModalOrTell, since, tellClicker } from "../deps.js";
 import { onCardClick } from "./guard.js";
-
-/** Kept after `views.open` so that a failure can still be told to the moderator in time. */
-const EPHEMERAL_RESERVE_MS = 500;
 
 /**
  * Deny on the card: opens the reason modal (pre-filled with the failed rules) for a moderator.
@@ -25,19 +20,15 @@ export function denyAction(deps: ListenerDeps): Middleware<SlackActionMiddleware
       return;
     }
     const channel = body.channel?.id ?? body.container?.channel_id;
-    try {
-      await within(
-        deadline,
-        client.views.open({
-          trigger_id: body.trigger_id,
-          view: denyModal(outcome.request, outcome.community, outcome.prefill, channel),
-        }),
-        EPHEMERAL_RESERVE_MS,
-      );
-    } catch (error) {
-      log.warn("slack views.open (deny reason) failed", { requestId, code: slackErrorCode(error), error });
-      await tellClicker(client, body, Messages.REASON_FORM_DID_NOT_OPEN, log, deadline);
-    }
+    await openModalOrTell(
+      client,
+      body,
+      denyModal(outcome.request, outcome.community, outcome.prefill, channel),
+      Messages.REASON_FORM_DID_NOT_OPEN,
+      log,
+      deadline,
+      { modal: "deny reason", requestId },
+    );
     log.info("slack deny clicked", { requestId, moderator: origin.userId, ms: since(started) });
   });
 }

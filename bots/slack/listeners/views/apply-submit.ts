@@ -57,18 +57,16 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
       return;
     }
 
-    const profile = await lookupProfile(profiles, user.id, handleOf(user), log, deadline);
-    const outcome = await submit(
-      core,
-      { ...origin, name: profile.name },
-      {
-        communityId: community.id,
-        submissionKey: view.id,
-        answers,
-        note,
-        profile,
-      },
-    );
+    // The profile is looked up while the submission's reads run (it never rejects: an
+    // unavailable profile is one the rules cannot check).
+    const profile = lookupProfile(profiles, user.id, handleOf(user), log, deadline);
+    const outcome = await submit(core, origin, {
+      communityId: community.id,
+      submissionKey: view.id,
+      answers,
+      note,
+      profile,
+    });
     switch (outcome.kind) {
       case "gone":
         await ack({
@@ -101,7 +99,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
       ...(outcome.kind === "recorded"
         ? { requestId: outcome.request.id, replay: outcome.replay, status: outcome.request.status }
         : {}),
-      profile: profile.available,
+      profile: (await profile).available,
       ms: since(started),
     });
   };
