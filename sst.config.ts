@@ -35,13 +35,15 @@ export default $config({
     const table = createStorage({ production });
     const bots = createBots(table, secrets);
     const worker = createWorker(table, secrets);
-    const sweeper = createSweeper(table, secrets);
+    const sweepers = createSweeper(table, secrets);
     const alarms = createAlarms({
       functions: {
         Slack: bots.slack.name,
         Discord: bots.discord.name,
-        Worker: worker.subscriber.apply((s) => s.nodes.function.name),
-        Sweeper: sweeper.nodes.function.name,
+        ...Object.fromEntries(
+          worker.subscribers.map((w) => [w.name, w.subscriber.apply((s) => s.nodes.function.name)]),
+        ),
+        ...Object.fromEntries(sweepers.map((s) => [s.name, s.cron.nodes.function.name])),
       },
       failureQueueName: worker.failures.nodes.queue.name,
     });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // The AWS SDK warns once per process that its 2027 releases need Node 22; in tests that is noise
@@ -10,6 +11,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * Local for the whole run (test/global-setup.ts; each file gets its own table).
  */
 export default defineConfig({
+  resolve: {
+    // The build of @discordjs/rest that the bundles and the local server use (see tsconfig.json).
+    alias: [
+      {
+        find: /^@discordjs\/rest$/,
+        replacement: fileURLToPath(new URL("./node_modules/@discordjs/rest/dist/web.js", import.meta.url)),
+      },
+    ],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,31 +1,37 @@
-import { performance } from "node:perf_hooks";
+/** Percentiles of a sample, in the sample's unit (ms here). Nearest-rank, no interpolation. */
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
-
-export function summarize(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+export function summarize(samples: number[]): Summary {
+  const sorted = samples.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
   return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
 }
 
-/** One table row: label, count, p50, p95, p99, max (ms). */
-export function row(label: string, samples: number[]): string {
-  const s = summarize(samples);
-  const f = (v: number) => v.toFixed(1).padStart(8);
-  return `| ${label.padEnd(56)} | ${String(s.n).padStart(4)} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.p99)} | ${f(s.max)} |`;
+export function median(samples: number[]): number {
+  return summarize(samples).p50;
 }
 
-export function table(title: string, rows: string[]): string {
-  return [
-    `\n### ${title}\n`,
-    `| ${"what".padEnd(56)} |    n |  p50 ms |  p95 ms |  p99 ms |  max ms |`,
-    `|${"-".repeat(58)}|-----:|--------:|--------:|--------:|--------:|`,
-    ...rows,
-  ].join("\n");
+/** Each percentile divided by the floor's same percentile. */
+export function ratio(s: Summary, floor: Summary): Omit<Summary, "n"> {
+  return { p50: s.p50 / floor.p50, p95: s.p95 / floor.p95, p99: s.p99 / floor.p99, max: s.max / floor.max };
 }
 
-export async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
+/** The floor of an interaction: an HTTP round trip plus one durable write, percentile by percentile. */
+export function addFloors(a: Summary, b: Summary): Summary {
+  return {
+    n: Math.min(a.n, b.n),
+    p50: a.p50 + b.p50,
+    p95: a.p95 + b.p95,
+    p99: a.p99 + b.p99,
+    max: a.max + b.max,
+  };
 }
+
+export const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -1,5 +1,5 @@
 import { Routes } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import { commandDefinitions } from "../bots/discord/commands.js";
 import { createDiscordRest, tokenApplicationId } from "../bots/discord/rest.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";

@@ -1,11 +1,12 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import * as Capacity from "../core/capacity.js";
 import * as Communities from "../core/communities.js";
+import { compileConfig } from "../core/config/compiled.js";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import { configSchema, type GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS } from "../core/deployment.js";
@@ -22,6 +23,7 @@ import { ensureTable } from "../core/store/create-table.js";
 import { plainText } from "../core/text.js";
 import { type BulkAction, bulkDecide } from "../core/usecases/bulk.js";
 import { operatorOrigin } from "../core/usecases/origin.js";
+import { ALL_PLATFORMS } from "../functions/effects.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSweeper } from "../functions/sweeper.js";
 import { JavaMissingError, startDynamoDbLocal } from "./local/dynamodb-local.js";
@@ -36,7 +38,8 @@ const USAGE = `Usage: gatekeeper <command>
 
 Commands:
   serve                        run the local bot (what npm start runs)
-  check [file]                 validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml)
+  check [file] [--json <out>]  validate a config file (default: GATEKEEPER_CONFIG or ./gatekeeper.yaml);
+                               --json also writes it as the JSON the deployed functions read
   sweep [--now ISO-8601]       one pass of the scheduled work: expiry, reminders, waitlist, retention, retries
                                (--now moves the clock of decisions, never the outbox's leases)
   outbox list [--all]          deliveries that are stuck (--all: every open one, and those given up)
@@ -62,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       case "serve":
         return await serve();
       case "check":
-        return check(rest[0]);
+        return check(rest);
       case "sweep":
         return await sweepOnce(rest);
       case "outbox":
@@ -183,10 +186,20 @@ export function transportSummary(t: LocalServer["transports"]): { slack: string;
   return { slack, discord };
 }
 
-function check(file: string | undefined): number {
-  const path = file ?? loadSettings().configPath;
+function check(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw new UsageError("check takes one file.");
+  const path = positionals[0] ?? loadSettings().configPath;
   try {
     const config = loadConfig(path);
+    if (values.json !== undefined) {
+      mkdirSync(dirname(resolve(values.json)), { recursive: true });
+      writeFileSync(values.json, compileConfig(config));
+    }
     process.stdout.write(
       `${path}: ok, ${config.communities.length} ${config.communities.length === 1 ? "community" : "communities"} ` +
         `(${config.communities.map((c) => `${c.id} on ${c.platform}`).join(", ")})\n`,
@@ -221,6 +234,7 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, now?: () =
       { ...settings, dynamodbEndpoint: endpoint },
       {
         config,
+        platforms: ALL_PLATFORMS,
         log: createLogger("warn", undefined, settings.logFormat ?? "pretty"),
         ...(now ? { now } : {}),
       },

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { loadConfig } from "../core/config/load.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import { ENDPOINT_PATHS, SWEEP_EVERY_MINUTES } from "../core/deployment.js";
 import { createLogger, type Logger } from "../core/log.js";
@@ -9,6 +10,7 @@ import type { Settings } from "../core/settings.js";
 import { createDynamoClient, createStreamsClient } from "../core/store/client.js";
 import { ensureTable } from "../core/store/create-table.js";
 import { createDiscordHandler } from "../functions/discord.js";
+import { ALL_PLATFORMS } from "../functions/effects.js";
 import { createRuntime, type Runtime } from "../functions/runtime.js";
 import { createSlackHandler } from "../functions/slack.js";
 import { createSweeper } from "../functions/sweeper.js";
@@ -96,8 +98,9 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
     const { streamArn } = await ensureTable(client, settings.tableName);
     const runtime = createRuntime(settings, {
       log,
+      platforms: ALL_PLATFORMS,
+      config: opts.config ?? loadConfig(settings.configPath),
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
-      ...(opts.config ? { config: opts.config } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.outboxNow ? { outboxNow: opts.outboxNow } : {}),
     });

@@ -55,12 +55,30 @@ export const OUTBOX_STREAM_FILTER = {
   dynamodb: { Keys: { sk: { S: [{ prefix: OUTBOX_SK_PREFIX }] } } },
 } as const;
 
+/** The platforms; each has its own worker and sweeper function, bundling only its own client. */
+export const PLATFORMS = ["slack", "discord"] as const;
+
+/** The stream filter of one platform's worker: new outbox entries whose `platform` is that one. */
+export function outboxStreamFilter(platform: (typeof PLATFORMS)[number]) {
+  return {
+    eventName: OUTBOX_STREAM_FILTER.eventName,
+    dynamodb: { ...OUTBOX_STREAM_FILTER.dynamodb, NewImage: { platform: { S: [platform] } } },
+  };
+}
+
 /**
  * The scheduled pass (expiry, reminders, waitlist promotion, outbox re-drive) runs this often.
  * Once a minute: a retry that waits longer than the worker's inline retries (a long Retry-After,
  * an outage) resumes within a minute of its due time, and the cost at rest stays in cents.
  */
 export const SWEEP_EVERY_MINUTES = 1;
+
+/**
+ * Each outbox worker also runs on a schedule, this often, to re-drive its platform's due digest
+ * entries (the sweepers carry no chart and leave them to it). A weekly digest can wait ten
+ * minutes for its retry; a minute would double the invocations at rest.
+ */
+export const DIGEST_REDRIVE_EVERY_MINUTES = 10;
 
 /**
  * Time limits of the functions that perform outbox entries. Each must stay below the outbox
@@ -107,8 +125,8 @@ export function metricsService(app: string, stage: string): string {
 
 /**
  * Native packages the bundler leaves out and the deployment installs into the function package
- * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the functions
- * that perform outbox entries (the worker and the sweeper) draw charts.
+ * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the outbox
+ * workers draw charts (functions/effects.ts `drawChart`); the sweepers leave digests to them.
  */
 export const NATIVE_PACKAGES = ["@resvg/resvg-js"] as const;
 

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Community } from "./config/schema.js";
 import type { Core } from "./context.js";
 import { keys } from "./model.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { platformSchema } from "./platform.js";
 import { profileSchema } from "./profile.js";
 
@@ -164,6 +164,8 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 export const applicantStandingSchema = z.object({
   activeRequestId: z.string().optional(),
+  /** The applicant's latest recorded request here (a retried submission finds its first recording by it). */
+  lastRequestId: z.string().optional(),
   cooldownUntil: z.string().optional(),
   memberSince: z.string().optional(),
   /** The request whose approval made them a member (its grant is the access the seat stands for). */
@@ -181,6 +183,8 @@ export const communityMetaSchema = z.object({
 });
 export type CommunityMeta = z.infer<typeof communityMetaSchema>;
 
+export const seatCounterSchema = z.object({ used: z.number().int().default(0) });
+
 export const auditEntrySchema = z.object({
   requestId: z.string(),
   at: z.string(),
@@ -193,6 +197,9 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Item keys, in one place. */
+/** Sort-key prefix of the seat counters, which sort after META in the community's partition. */
+export const SEAT_COUNTER_PREFIX = "SEATS#";
+
 export const keys = {
   request: (id: string) => ({ pk: `REQ#${id}`, sk: "REQ" }),
   effect: (requestId: string, name: string) => ({ pk: `REQ#${requestId}`, sk: `EFFECT#${name}` }),
@@ -200,6 +207,11 @@ export const keys = {
   /** A closed request's personal part, kept until its TTL (core/privacy.ts). */
   personal: (requestId: string) => ({ pk: `REQ#${requestId}`, sk: "PERSONAL" }),
   meta: (communityId: string) => ({ pk: `COMMUNITY#${communityId}`, sk: "META" }),
+  /** One of a community's seat counters (core/capacity.ts), `k` in 0..SEAT_COUNTERS-1. */
+  seatCounter: (communityId: string, k: number) => ({
+    pk: `COMMUNITY#${communityId}`,
+    sk: `${SEAT_COUNTER_PREFIX}${String(k).padStart(2, "0")}`,
+  }),
   applicant: (communityId: string, userId: string) => ({
     pk: `COMMUNITY#${communityId}`,
     sk: `APPLICANT#${userId}`,

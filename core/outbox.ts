@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
 import { type Core, outboxTime } from "./context.js";
@@ -7,6 +7,7 @@ import { METRIC } from "./deployment.js";
 import {
   CALL_TIMEOUT_MS,
   type EffectContext,
+  type EffectKind,
   type EffectSpec,
   type EffectState,
   effectSpecSchema,
@@ -752,23 +753,59 @@ async function reportIssue(core: Core, effect: EffectItem, issue: string): Promi
   ]);
 }
 
+/** Which kinds of entries a re-drive takes: only these, or all but these. */
+export type KindFilter = { only: readonly EffectKind[] } | { except: readonly EffectKind[] };
+
 /**
  * Runs every outbox entry that is due: retries whose time has come, leases that lapsed, entries
- * the stream missed or left. Stops starting entries when the deadline is near; the rest stay due.
+ * the stream missed or left; only `opts.platform`'s entries when given (a sweeper deployed per
+ * platform), and only `opts.kinds` when given (a deployed sweeper leaves the digest's entries to
+ * its platform's worker, the one function that carries the chart). Stops starting entries when
+ * the deadline is near; the rest stay due.
  */
 export async function redriveDue(
   core: Core,
   performers: Performers,
-  opts: RunOptions & { limit?: number } = {},
+  opts: RunOptions & { limit?: number; platform?: Platform | undefined; kinds?: KindFilter | undefined } = {},
 ): Promise<Record<RunResult, number>> {
   const counts = emptyCounts();
+  const { platform, kinds } = opts;
   const deadline = opts.deadline ?? Number.POSITIVE_INFINITY;
+  const filters: string[] = [];
+  const filterNames: Record<string, string> = {};
+  const filterValues: Record<string, string> = {};
+  if (platform) {
+    filters.push("#platform = :p");
+    Object.assign(filterNames, names("platform"));
+    filterValues[":p"] = platform;
+  }
+  if (kinds) {
+    const listed = "only" in kinds ? kinds.only : kinds.except;
+    const slots = listed.map((kind, i) => {
+      filterValues[`:k${i}`] = kind;
+      return `:k${i}`;
+    });
+    // An empty list: `only` takes nothing, `except` leaves everything.
+    if (slots.length === 0 && "only" in kinds) return counts;
+    if (slots.length > 0) {
+      Object.assign(filterNames, { "#spec": "spec", "#kind": "kind" });
+      const member = `#spec.#kind IN (${slots.join(", ")})`;
+      filters.push("only" in kinds ? member : `NOT (${member})`);
+    }
+  }
   const { Items } = await core.store.doc.send(
     new QueryCommand({
       TableName: core.store.table,
       IndexName: TABLE.indexes.due.name,
       KeyConditionExpression: `${G1PK} = :o AND ${G1SK} <= :now`,
-      ExpressionAttributeValues: { ":o": keys.outbox, ":now": `${outboxTime(core).toISOString()}~` },
+      ExpressionAttributeValues: {
+        ":o": keys.outbox,
+        ":now": `${outboxTime(core).toISOString()}~`,
+        ...filterValues,
+      },
+      ...(filters.length > 0
+        ? { FilterExpression: filters.join(" AND "), ExpressionAttributeNames: filterNames }
+        : {}),
       Limit: opts.limit ?? 200,
     }),
   );

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The chat platforms Gatekeeper serves: the one list every schema and type derives from. */
 export const PLATFORMS = ["slack", "discord"] as const;

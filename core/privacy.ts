@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import * as Communities from "./communities.js";
 import type { Community } from "./config/schema.js";
 import type { Core } from "./context.js";

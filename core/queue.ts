@@ -1,5 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { liveClaim } from "./claim-state.js";
 import type { Core } from "./context.js";
 import { awaiting, lapsed } from "./interview-state.js";

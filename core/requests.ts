@@ -43,6 +43,7 @@ import {
   statsAdd,
   takeSeat,
   transition,
+  transitioned,
   waitedMs,
 } from "./store/items.js";
 import { TABLE } from "./store/table.js";
@@ -62,13 +63,18 @@ export interface SubmitInput {
   community: Community;
   /** Idempotency key: the same submission (Slack view id, Discord interaction id) is recorded once. */
   submissionKey: string;
-  applicant: { userId: string; name: string };
+  /** Without a name, the profile's. */
+  applicant: { userId: string; name?: string | undefined };
   /** Answers by question id. */
   answers: Record<string, string | undefined>;
   note?: string | undefined;
-  profile: Profile;
-  /** The applicant's earlier requests here, for the card (`core/history.ts`). */
-  history?: JoinRequest["history"];
+  /** A promise (a platform lookup under way) is awaited alongside this function's own reads. */
+  profile: Profile | Promise<Profile>;
+  /**
+   * The applicant's earlier requests here, for the card (`core/history.ts`); a promise is read
+   * alongside this function's own reads, not before them.
+   */
+  history?: JoinRequest["history"] | Promise<JoinRequest["history"]>;
 }
 
 export type SubmitOutcome =
@@ -151,101 +157,156 @@ export async function precheck(
  * rules, decides what happens at once (pending review, automatic approval or waitlist, automatic
  * decline), and writes the request, the standing, the seat, the outbox and the audit entry in
  * one transaction. A retried submission returns the first recording.
+ *
+ * One round of reads, all at once: the applicant's standing (which names their latest request,
+ * so a retried submission finds its first recording without a read of its own), the applicant's
+ * history (`input.history`, already on its way) and, only where the outcome depends on them, the
+ * seats, with a seat claimed for an automatic approval (`Capacity.claimSeat`). Then the
+ * transaction. A transaction that loses only its seat reads only the seats again.
  */
 export async function submit(core: Core, input: SubmitInput): Promise<SubmitOutcome> {
   const { community } = input;
   const id = requestIdFor(community, input.submissionKey);
   const valid = validateAnswers(community, input.answers, input.note);
+  if (valid.errors.length > 0) {
+    const existing = await get(core, id);
+    return existing
+      ? { kind: "recorded", request: existing, replay: true }
+      : { kind: "invalid", errors: valid.errors };
+  }
+  const capped = community.capacity !== undefined;
+  // Seats decide the outcome only for an automatic approval (approved or waitlisted) or a
+  // community that declines while full.
+  const seatsMatter = capped && (community.autoApprove || community.whenFull === "deny");
+  // Under way already (the caller started them): awaited after the reads, not before them.
+  const history = Promise.resolve(input.history);
+  const profiled = Promise.resolve(input.profile);
+  history.catch(() => undefined);
+  profiled.catch(() => undefined);
+  let s: ApplicantStanding | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
-    // Three independent reads, in parallel: a replay, the applicant's standing, the seats.
-    const [existing, s, seats] = await Promise.all([
-      get(core, id),
-      standing(core, community.id, input.applicant.userId),
-      Capacity.seats(core, community),
+    const [standingRead, seatsRead] = await Promise.allSettled([
+      s ?? standing(core, community.id, input.applicant.userId),
+      community.autoApprove
+        ? Capacity.claimSeat(core, community)
+        : seatsMatter
+          ? Capacity.readSeats(core, community).then((seats) => ({ seats, claim: undefined }))
+          : undefined,
     ]);
-    if (existing) return { kind: "recorded", request: existing, replay: true };
-    if (valid.errors.length > 0) return { kind: "invalid", errors: valid.errors };
-    const refusal = refusalFor(community, input.applicant.userId, s, core.now());
-    if (refusal) {
-      const open = refusal.reason === "pending" ? await get(core, refusal.requestId) : undefined;
-      // This very submission was recorded between our reads: a replay.
-      if (open?.id === id) return { kind: "recorded", request: open, replay: true };
-      return { kind: "refused", refusal: refineOpen(refusal, open) };
+    // A claimed seat is always given back when what follows does not take it.
+    if (standingRead.status === "rejected") {
+      if (seatsRead.status === "fulfilled") seatsRead.value?.claim?.settle(false);
+      throw standingRead.reason;
     }
+    if (seatsRead.status === "rejected") throw seatsRead.reason;
+    s = standingRead.value;
+    const seating = seatsRead.value;
+    const claim = seating?.claim;
+    let committed = false;
+    try {
+      // This very submission was recorded before (a retry, or a race with one): the first recording.
+      if (s.activeRequestId === id || s.lastRequestId === id || s.membershipRequestId === id) {
+        const first = await get(core, id);
+        if (first) return { kind: "recorded", request: first, replay: true };
+      }
+      const refusal = refusalFor(community, input.applicant.userId, s, core.now());
+      if (refusal) {
+        const open = refusal.reason === "pending" ? await get(core, refusal.requestId) : undefined;
+        // This very submission was recorded between our reads: a replay.
+        if (open?.id === id) return { kind: "recorded", request: open, replay: true };
+        return { kind: "refused", refusal: refineOpen(refusal, open) };
+      }
 
-    const now = core.now();
-    const at = now.toISOString();
-    const evaluation = evaluate(community, input.profile, now);
-    const { status, reason } = initialStatus(community, evaluation, seats);
-    const ticket = status === "waitlisted" ? await Capacity.nextTicket(core, community) : undefined;
+      const now = core.now();
+      const at = now.toISOString();
+      const profile = await profiled;
+      const evaluation = evaluate(community, profile, now);
+      const seats = seating?.seats ?? { used: 0, capacity: undefined };
+      const { status, reason } = initialStatus(community, evaluation, seats);
+      const ticket = status === "waitlisted" ? await Capacity.nextTicket(core, community) : undefined;
+      const earlier = await history;
 
-    const request: JoinRequest = {
-      id,
-      communityId: community.id,
-      platform: community.platform,
-      workspace: community.workspace,
-      applicant: input.applicant,
-      answers: valid.answers,
-      ...(valid.note ? { note: valid.note } : {}),
-      profile: input.profile,
-      evaluation,
-      ...(input.history ? { history: input.history } : {}),
-      status,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-      ...(status === "pending"
-        ? {}
-        : {
-            decision: {
-              outcome: status === "denied" ? "denied" : "approved",
-              by: SYSTEM,
-              at,
-              ...(reason ? { reason } : {}),
-            },
-          }),
-      ...(ticket !== undefined ? { waitlist: { ticket, since: at } } : {}),
-      ...(status === "approved" ? { admittedAt: at } : {}),
-      ...(status === "denied" ? { closedAt: at } : {}),
-    };
+      const request: JoinRequest = {
+        id,
+        communityId: community.id,
+        platform: community.platform,
+        workspace: community.workspace,
+        applicant: { userId: input.applicant.userId, name: input.applicant.name ?? profile.name },
+        answers: valid.answers,
+        ...(valid.note ? { note: valid.note } : {}),
+        profile,
+        evaluation,
+        ...(earlier ? { history: earlier } : {}),
+        status,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        ...(status === "pending"
+          ? {}
+          : {
+              decision: {
+                outcome: status === "denied" ? "denied" : "approved",
+                by: SYSTEM,
+                at,
+                ...(reason ? { reason } : {}),
+              },
+            }),
+        ...(ticket !== undefined ? { waitlist: { ticket, since: at } } : {}),
+        ...(status === "approved" ? { admittedAt: at } : {}),
+        ...(status === "denied" ? { closedAt: at } : {}),
+      };
 
-    const effects: EffectSpec[] = [{ kind: "card.post" }];
-    if (status === "approved") effects.push({ kind: "grant" }, { kind: "notice", notice: "approved" });
-    if (status === "waitlisted") effects.push({ kind: "notice", notice: "waitlisted" });
-    if (status === "denied") effects.push({ kind: "notice", notice: "denied" });
-    const items: Labelled[] = [
-      createRequest(core, request, dueIndex(request)),
-      claimStanding(core, request),
-      ...(status === "approved" ? [takeSeat(core, community)] : []),
-      ...effectPuts(core, request, effects, status),
-      auditPut(core, { requestId: id, actor: actorOf(input.applicant), action: "submitted", to: "pending" }),
-      statsAdd(core, request, submittedDelta(request, community)),
-    ];
-    if (status !== "pending") {
-      items.push(
+      const effects: EffectSpec[] = [{ kind: "card.post" }];
+      if (status === "approved") effects.push({ kind: "grant" }, { kind: "notice", notice: "approved" });
+      if (status === "waitlisted") effects.push({ kind: "notice", notice: "waitlisted" });
+      if (status === "denied") effects.push({ kind: "notice", notice: "denied" });
+      const seatCounts = seating && "counts" in seating.seats ? seating.seats.counts : undefined;
+      const items: Labelled[] = [
+        createRequest(core, request, dueIndex(request)),
+        claimStanding(core, request),
+        ...(status === "approved" && seatCounts
+          ? [takeSeat(core, community, seatCounts, claim?.counter)]
+          : []),
+        ...effectPuts(core, request, effects, status),
         auditPut(core, {
           requestId: id,
-          actor: SYSTEM,
-          action: `auto-${status}`,
-          from: "pending",
-          to: status,
-          ...(reason ? { reason } : {}),
+          actor: actorOf(input.applicant),
+          action: "submitted",
+          to: "pending",
         }),
-      );
-    }
+        statsAdd(core, request, submittedDelta(request, community)),
+      ];
+      if (status !== "pending") {
+        items.push(
+          auditPut(core, {
+            requestId: id,
+            actor: SYSTEM,
+            action: `auto-${status}`,
+            from: "pending",
+            to: status,
+            ...(reason ? { reason } : {}),
+          }),
+        );
+      }
 
-    const result = await transact(core.store, items);
-    if (result.ok) {
-      core.log.info("request recorded", { requestId: id, community: community.id, status });
-      core.metrics?.count(METRIC.requestsSubmitted);
-      if (status === "denied") core.metrics?.count(METRIC.autoDeclines);
-      return { kind: "recorded", request, replay: false };
+      const result = await transact(core.store, items);
+      if (result.ok) {
+        committed = status === "approved";
+        core.log.info("request recorded", { requestId: id, community: community.id, status });
+        core.metrics?.count(METRIC.requestsSubmitted);
+        if (status === "denied") core.metrics?.count(METRIC.autoDeclines);
+        return { kind: "recorded", request, replay: false };
+      }
+      if (result.failed.has("request")) {
+        const first = await get(core, id);
+        if (first) return { kind: "recorded", request: first, replay: true };
+      }
+      // Only the seat went (another process took the counter's last one): read the seats again,
+      // the standing held. Anything else changed the standing: look at everything again.
+      if (!(result.failed.size === 1 && result.failed.has("seat"))) s = undefined;
+    } finally {
+      claim?.settle(committed);
     }
-    if (result.failed.has("request")) {
-      const first = await get(core, id);
-      if (first) return { kind: "recorded", request: first, replay: true };
-    }
-    // The standing changed under us, or the last seat went: look again.
   }
   throw new Error(`could not record request ${id}: too much contention`);
 }
@@ -288,8 +349,9 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     const at = core.now().toISOString();
     const decision = { outcome: "denied" as const, by, at, ...(reason ? { reason } : {}) };
     const blocked = input.block ? { by, at } : undefined;
-    const outcome = await finish(core, request, "denied", [
-      transition(core, request, "pending", "denied", { decision, closedAt: at, blocked }),
+    const fields = { decision, closedAt: at, blocked };
+    const outcome = await finish(core, request, transitioned(request, "denied", fields, at), [
+      transition(core, request, "pending", "denied", fields, at),
       releaseStanding(core, request, { cooldownUntil: cooldownUntil(community, core.now()), block: blocked }),
       ...effectPuts(core, request, [{ kind: "notice", notice: "denied" }, { kind: "card.update" }], "denied"),
       audit("denied", "denied", true),
@@ -301,13 +363,14 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
   }
 
   for (let attempt = 0; attempt < 20; attempt++) {
-    const seats = await Capacity.seats(core, community);
+    const seats = await Capacity.readSeats(core, community);
     const at = core.now().toISOString();
     const decision = { outcome: "approved" as const, by, at, ...(reason ? { reason } : {}) };
     if (!Capacity.isFull(seats)) {
-      const outcome = await finish(core, request, "approved", [
-        transition(core, request, "pending", "approved", { decision, admittedAt: at }),
-        takeSeat(core, community),
+      const fields = { decision, admittedAt: at };
+      const outcome = await finish(core, request, transitioned(request, "approved", fields, at), [
+        transition(core, request, "pending", "approved", fields, at),
+        takeSeat(core, community, seats.counts),
         admitStanding(core, request, at),
         ...effectPuts(
           core,
@@ -323,12 +386,13 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
     }
     if (community.whenFull === "deny") return { kind: "full", request };
     const ticket = await Capacity.nextTicket(core, community);
-    const outcome = await finish(core, request, "waitlisted", [
-      transition(core, request, "pending", "waitlisted", {
-        decision,
-        waitlist: { ticket, since: at },
-        index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
-      }),
+    const fields = {
+      decision,
+      waitlist: { ticket, since: at },
+      index: { pk: keys.waitlist(community.id), sk: ticketKey(ticket) },
+    };
+    const outcome = await finish(core, request, transitioned(request, "waitlisted", fields, at), [
+      transition(core, request, "pending", "waitlisted", fields, at),
       ...effectPuts(
         core,
         request,
@@ -343,18 +407,18 @@ export async function decide(core: Core, input: DecisionInput): Promise<Decision
   throw new Error(`could not decide ${request.id}: too much contention`);
 }
 
+/** Records a decision; `after` is the request as its transaction leaves it (not read again). */
 async function finish(
   core: Core,
   request: JoinRequest,
-  to: RequestStatus,
+  after: JoinRequest,
   items: Labelled[],
 ): Promise<DecisionOutcome | "seat-taken"> {
   const result = await transact(core.store, items);
   if (result.ok) {
-    const after = await get(core, request.id);
-    core.log.info("request decided", { requestId: request.id, status: to });
+    core.log.info("request decided", { requestId: request.id, status: after.status });
     core.metrics?.count(METRIC.decisions);
-    return after ? { kind: "decided", request: after } : { kind: "not-found" };
+    return { kind: "decided", request: after };
   }
   if (result.failed.has("request")) {
     const after = await get(core, request.id);

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Core } from "./context.js";
 import { keys } from "./model.js";
 import { platformSchema } from "./platform.js";

@@ -1,5 +1,5 @@
 import { Resource } from "sst/resource";
-import { z } from "zod";
+import * as z from "zod";
 import { metricsService, OFF, SECRET_ENV, type SecretName, TABLE_LINK } from "./deployment.js";
 import type { LogFormat, LogLevel } from "./log.js";
 import { TABLE } from "./store/table.js";

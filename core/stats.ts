@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Community } from "./config/schema.js";
 import type { Actor, JoinRequest, RequestStatus } from "./model.js";
 

@@ -1,5 +1,6 @@
 import * as Capacity from "./capacity.js";
 import * as Communities from "./communities.js";
+import type { Platform } from "./config/schema.js";
 import type { Core } from "./context.js";
 import * as Digest from "./digest.js";
 import * as Outbox from "./outbox.js";
@@ -28,6 +29,13 @@ export interface SweepReport {
   members?: ReconcileReport;
 }
 
+export interface SweepOptions extends Outbox.RunOptions {
+  /** Only this platform's communities and outbox entries (each deployed sweeper runs one platform). */
+  platform?: Platform | undefined;
+  /** Which outbox entries to re-drive (default all); see `Outbox.redriveDue`. */
+  kinds?: Outbox.KindFilter | undefined;
+}
+
 /**
  * One pass of the scheduled work: expire pending requests past their community's expiry,
  * remind moderators of requests pending too long, admit waitlisted applicants into free seats,
@@ -38,9 +46,10 @@ export interface SweepReport {
 export async function sweep(
   core: Core,
   performers: Outbox.Performers,
-  opts: Outbox.RunOptions = {},
+  opts: SweepOptions = {},
 ): Promise<SweepReport> {
   const now = core.now();
+  const communities = core.config.communities.filter((c) => !opts.platform || c.platform === opts.platform);
   const report: SweepReport = {
     expired: 0,
     reminded: 0,
@@ -53,14 +62,12 @@ export async function sweep(
   };
   // The youngest age at which any community reminds or expires a request: younger ones are not read.
   const soonest = Math.min(
-    ...core.config.communities.map((c) =>
-      Math.min(c.remindAfterHours * HOUR_MS, c.pendingExpiryDays * 24 * HOUR_MS),
-    ),
+    ...communities.map((c) => Math.min(c.remindAfterHours * HOUR_MS, c.pendingExpiryDays * 24 * HOUR_MS)),
   );
   const before = new Date(now.getTime() - soonest).toISOString();
   for await (const request of Requests.pendingOldestFirst(core, before)) {
     const community = Communities.find(core, request.communityId);
-    if (!community) continue;
+    if (!community || !communities.includes(community)) continue;
     const age = now.getTime() - Date.parse(request.createdAt);
     if (age >= community.pendingExpiryDays * 24 * HOUR_MS) {
       if (await Requests.expire(core, request)) report.expired++;
@@ -70,7 +77,7 @@ export async function sweep(
   }
   report.timers = await sweepTimers(core);
   report.members = await reconcileSeats(core, performers);
-  for (const community of core.config.communities) {
+  for (const community of communities) {
     report.admitted += (await Capacity.promote(core, community)).length;
   }
   report.digests = await Digest.schedule(core);

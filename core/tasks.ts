@@ -1,4 +1,3 @@
-import { renderWeeklyChart } from "./chart.js";
 import * as Communities from "./communities.js";
 import type { Core } from "./context.js";
 import {
@@ -137,7 +136,11 @@ async function postDigest(
     Insights.between(core, community, addDays(monday, -7), lastDay),
     Queue.pending(core, [community.id]),
   ]);
-  const png = await renderWeeklyChart(weeks, `${community.name}: join requests per week`);
+  // A sweeper deployed without the chart leaves digest entries to its platform's worker
+  // (Outbox.redriveDue's `kinds`); should one reach it anyway, it stays due for the worker.
+  if (!core.drawChart)
+    throw new RetryableEffectError("this process draws no charts: its worker posts digests");
+  const png = await core.drawChart(weeks, `${community.name}: join requests per week`);
   await performer.postDigest(
     {
       community: {

@@ -1,18 +1,24 @@
-import { z } from "zod";
-import { loadConfig } from "../core/config/load.js";
+import * as z from "zod";
+import { readCompiledConfig } from "../core/config/compiled.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
-import type { Core } from "../core/context.js";
+import type { ChartDrawer, Core } from "../core/context.js";
 import type { PlatformEffects } from "../core/effects.js";
 import { createLogger, type Logger, withLogContext } from "../core/log.js";
 import { createMetrics, type Metrics, noMetrics } from "../core/metrics.js";
 import type { Performers } from "../core/outbox.js";
-import { loadSettings, type Settings } from "../core/settings.js";
+import { type DiscordSettings, loadSettings, type Settings, type SlackSettings } from "../core/settings.js";
 import { createDynamoClient, createStore } from "../core/store/client.js";
 
 /**
  * The composition root: settings, config, the store and the platform adapters, built once per
  * process (per Lambda container) and shared by every handler. The local server builds its own
  * with `createRuntime` and hands it to the same handler factories.
+ *
+ * Which platforms' side effects a process can perform is injected (`platforms`), not imported
+ * here: SST bundles each function into one file, dynamic imports included, so a module that
+ * named both platforms would put Bolt into the Discord function and discord.js into the Slack
+ * one. Each Lambda entry names what it runs (functions/effects.ts); the endpoints perform no
+ * effects at all.
  */
 export interface Runtime {
   settings: Settings;
@@ -23,7 +29,18 @@ export interface Runtime {
   metrics: Metrics;
 }
 
+/** Builds a platform's side effects; called on the first effect of that platform, not at start-up. */
+export type EffectsFactory<S> = (settings: S, log: Logger) => Promise<PlatformEffects>;
+
+export interface PlatformModules {
+  slack?: EffectsFactory<SlackSettings>;
+  discord?: EffectsFactory<DiscordSettings>;
+  /** The digest's chart (`Core.drawChart`): only where digests are posted. */
+  drawChart?: ChartDrawer;
+}
+
 export interface RuntimeOptions {
+  /** The communities; default: the compiled (JSON) file at `settings.configPath`, as deployed. */
   config?: GatekeeperConfig;
   log?: Logger;
   /** Default: EMF on stdout when deployed (settings.metricsService), none otherwise. */
@@ -31,6 +48,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** The outbox's clock (leases, retry times); default: the wall clock. See `Core.outboxNow`. */
   outboxNow?: () => Date;
+  /** The platforms whose effects this process performs (when configured); default none. */
+  platforms?: PlatformModules;
 }
 
 export function createRuntime(settings: Settings, options: RuntimeOptions = {}): Runtime {
@@ -38,7 +57,7 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
   const metrics =
     options.metrics ??
     (settings.metricsService ? createMetrics({ service: settings.metricsService }) : noMetrics);
-  const config = options.config ?? loadConfig(settings.configPath);
+  const config = options.config ?? readCompiledConfig(settings.configPath);
   const client = createDynamoClient({ endpoint: settings.dynamodbEndpoint, region: settings.region });
   const core: Core = {
     store: createStore(client, settings.tableName),
@@ -47,26 +66,23 @@ export function createRuntime(settings: Settings, options: RuntimeOptions = {}):
     log,
     metrics,
     ...(options.outboxNow ? { outboxNow: options.outboxNow } : {}),
+    ...(options.platforms?.drawChart ? { drawChart: options.platforms.drawChart } : {}),
   };
   const performers: Performers = {};
   const { slack, discord } = settings;
-  if (slack) {
-    performers.slack = lazyEffects(async () =>
-      (await import("../bots/slack/effects.js")).createSlackEffects(slack, log),
-    );
+  const platforms = options.platforms ?? {};
+  if (slack && platforms.slack) {
+    const build = platforms.slack;
+    performers.slack = lazyEffects(() => build(slack, log));
   }
-  if (discord) {
-    performers.discord = lazyEffects(async () =>
-      (await import("../bots/discord/effects.js")).createDiscordEffects(discord, log),
-    );
+  if (discord && platforms.discord) {
+    const build = platforms.discord;
+    performers.discord = lazyEffects(() => build(discord, log));
   }
   return { settings, core, performers, metrics };
 }
 
-/**
- * A platform's effects, loaded on first use: the Discord endpoint never evaluates Bolt, the
- * Slack endpoint never evaluates discord.js, and each cold start stays lighter.
- */
+/** A platform's effects, built on first use: a worker that only ever sees Slack entries never builds Discord's. */
 function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
   let loaded: Promise<PlatformEffects> | undefined;
   const get = () => {
@@ -102,8 +118,8 @@ function lazyEffects(load: () => Promise<PlatformEffects>): PlatformEffects {
 let shared: Runtime | undefined;
 
 /** The process's runtime, from its settings (Lambda: SST links; locally: the environment). */
-export function defaultRuntime(): Runtime {
-  shared ??= createRuntime(loadSettings());
+export function defaultRuntime(platforms: PlatformModules = {}): Runtime {
+  shared ??= createRuntime(loadSettings(), { platforms });
   return shared;
 }
 
@@ -117,10 +133,11 @@ const lambdaContext = z.object({ awsRequestId: z.string() });
  */
 export function lazyHandler<E, R>(
   build: (runtime: Runtime) => (event: E, context: unknown) => Promise<R>,
+  platforms: PlatformModules = {},
 ): (event: E, context: unknown) => Promise<R> {
   let built: ((event: E, context: unknown) => Promise<R>) | undefined;
   return async (event, context) => {
-    const runtime = defaultRuntime();
+    const runtime = defaultRuntime(platforms);
     built ??= build(runtime);
     const handler = built;
     const invocation = lambdaContext.safeParse(context);

@@ -1,15 +1,19 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { Platform } from "../core/config/schema.js";
+import { CHART_KINDS } from "../core/context.js";
 import { METRIC, WORKER_TIMEOUT_SECONDS } from "../core/deployment.js";
 import * as Outbox from "../core/outbox.js";
-import { lazyHandler, type Runtime, remainingMs } from "./runtime.js";
+import { type Runtime, remainingMs } from "./runtime.js";
 
 /** Kept between the last write and the function's time limit (Lambda's clock and ours differ a little). */
 const SAFETY_MS = 2_000;
 
 /**
- * The outbox worker: a DynamoDB stream handler. Each new outbox entry is performed once
+ * The outbox worker: a DynamoDB stream handler, deployed once per platform
+ * (functions/slack-worker.ts, functions/discord-worker.ts: the stream filter sends each its
+ * platform's entries, and each bundles only its platform's client). Each new outbox entry is performed once
  * (claimed with a lease); entries of one request run in order, different requests in parallel.
  * A record whose processing threw (e.g. DynamoDB unavailable) is reported in
  * `batchItemFailures` so Lambda retries it; effect failures are settled in the table instead
@@ -58,4 +62,32 @@ export function createWorker(runtime: Runtime) {
   };
 }
 
-export const handler = lazyHandler(createWorker);
+/**
+ * A platform's deployed worker (functions/slack-worker.ts, functions/discord-worker.ts): the
+ * stream handler above, and also a scheduled run (stacks/worker.ts, every
+ * `DIGEST_REDRIVE_EVERY_MINUTES`), whose event has no
+ * `Records`: it re-drives the platform's due digest entries, the ones only a process that draws
+ * charts performs (`CHART_KINDS`). The sweepers carry no chart and leave those entries to it.
+ */
+export function createPlatformWorker(runtime: Runtime, platform: Platform) {
+  const stream = createWorker(runtime);
+  return async (event: unknown, context?: unknown): Promise<DynamoDBBatchResponse | RedriveReport> => {
+    if (isStreamEvent(event)) return stream(event, context);
+    const deadline = Date.now() + remainingMs(context, WORKER_TIMEOUT_SECONDS) - SAFETY_MS;
+    const redriven = await Outbox.redriveDue(runtime.core, runtime.performers, {
+      deadline,
+      platform,
+      kinds: { only: CHART_KINDS },
+    });
+    return { redriven };
+  };
+}
+
+/** What a scheduled run of the worker did: its platform's due digest entries, by outcome. */
+export interface RedriveReport {
+  redriven: Record<Outbox.RunResult, number>;
+}
+
+function isStreamEvent(event: unknown): event is DynamoDBStreamEvent {
+  return typeof event === "object" && event !== null && "Records" in event && Array.isArray(event.Records);
+}

@@ -5,8 +5,14 @@ import { CHART_FONT, NATIVE_PACKAGES } from "../core/deployment.js";
 import type { Secrets } from "./secrets.js";
 import type { Storage } from "./storage.js";
 
-/** The communities file, next to sst.config.ts; bundled into every function. */
+/** The communities file, next to sst.config.ts. */
 export const CONFIG_FILE = "gatekeeper.yaml";
+/**
+ * What the functions read: the same file validated and written as JSON by `checkConfigFile` at
+ * every deploy (and at every start of `sst dev`), so no function carries a YAML parser.
+ */
+export const COMPILED_CONFIG_FILE = "gatekeeper.json";
+const COMPILED_CONFIG_PATH = path.join(".sst", COMPILED_CONFIG_FILE);
 
 /**
  * What every Gatekeeper function shares:
@@ -14,11 +20,12 @@ export const CONFIG_FILE = "gatekeeper.yaml";
  *   two-argument async functions, as it requires);
  * - ARM64: about 20% cheaper per GB-second than x86, and as fast for this I/O-bound code;
  * - the links: the table and the platform secrets, read by core/settings.ts through `Resource`;
- * - the communities file.
+ * - the communities, compiled to JSON.
  *
- * The file is copied into the package (`copyFiles`) and found through GATEKEEPER_CONFIG, the
- * same variable the local server reads. Under `sst dev` the functions run on this machine from
- * a build folder, and copyFiles does not apply: they read the project's file directly.
+ * The compiled file is copied into the package (`copyFiles`) and found through
+ * GATEKEEPER_CONFIG, the same variable the local server reads. Under `sst dev` the functions run
+ * on this machine from a build folder, and copyFiles does not apply: they read the compiled file
+ * in .sst/ directly (restart `sst dev` after editing gatekeeper.yaml).
  */
 export function functionDefaults(storage: Storage, secrets: Secrets) {
   return {
@@ -26,16 +33,18 @@ export function functionDefaults(storage: Storage, secrets: Secrets) {
     architecture: "arm64" as const,
     link: [storage, ...Object.values(secrets)],
     environment: {
-      GATEKEEPER_CONFIG: $dev ? path.join($cli.paths.root, CONFIG_FILE) : `/var/task/${CONFIG_FILE}`,
+      GATEKEEPER_CONFIG: $dev
+        ? path.join($cli.paths.root, COMPILED_CONFIG_PATH)
+        : `/var/task/${COMPILED_CONFIG_FILE}`,
     },
-    copyFiles: [{ from: CONFIG_FILE, to: CONFIG_FILE }],
+    copyFiles: [{ from: COMPILED_CONFIG_PATH, to: COMPILED_CONFIG_FILE }],
   };
 }
 
 /**
  * Stops the deploy before anything changes when the communities file is missing or invalid:
  * every function loads it at start-up, and a bad one would only surface as failing requests.
- * Runs the same check as `npx gatekeeper check`.
+ * Runs the same check as `npx gatekeeper check`, which also writes the JSON the functions read.
  */
 export function checkConfigFile(): void {
   const file = path.join($cli.paths.root, CONFIG_FILE);
@@ -48,11 +57,16 @@ export function checkConfigFile(): void {
   }
   try {
     // `node` from PATH: the program evaluating this file is not necessarily Node itself.
-    execFileSync("node", [path.join($cli.paths.root, "bin", "gatekeeper.js"), "check", file], {
-      cwd: $cli.paths.root,
-      stdio: ["ignore", "pipe", "pipe"],
-      encoding: "utf8",
-    });
+    const compiled = path.join($cli.paths.root, COMPILED_CONFIG_PATH);
+    execFileSync(
+      "node",
+      [path.join($cli.paths.root, "bin", "gatekeeper.js"), "check", file, "--json", compiled],
+      {
+        cwd: $cli.paths.root,
+        stdio: ["ignore", "pipe", "pipe"],
+        encoding: "utf8",
+      },
+    );
   } catch (error) {
     const stderr = (error as { stderr?: unknown }).stderr;
     const details = typeof stderr === "string" && stderr.trim() !== "" ? stderr.trim() : String(error);
@@ -61,7 +75,7 @@ export function checkConfigFile(): void {
 }
 
 /**
- * What the functions that perform outbox entries (worker, sweeper) add: the weekly digest draws
+ * What the outbox workers add (the only functions that post digests): the weekly digest draws
  * its chart with @resvg/resvg-js, a native module SST installs for the function's architecture
  * (`nodejs.install`: the linux-arm64-gnu build here) instead of bundling it, and a font to draw
  * text with (Lambda has no system fonts).

@@ -1,6 +1,6 @@
 import { DiscordAPIError } from "@discordjs/rest";
 import { PermissionFlagsBits, Routes } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import type { Community } from "../../core/config/schema.js";
 import { type Finding, fix, ok, warn } from "../../core/doctor.js";
 import type { DiscordSettings } from "../../core/settings.js";

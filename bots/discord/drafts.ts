@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Core } from "../../core/context.js";
 import { keys } from "../../core/model.js";
 import { TABLE } from "../../core/store/table.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { DiscordAPIError, type REST } from "@discordjs/rest";
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import {
   type EffectContext,
   type EffectState,

@@ -1,6 +1,6 @@
 import { LabelBuilder, ModalBuilder, TextInputBuilder } from "@discordjs/builders";
 import { type APIModalInteractionResponseCallbackData, TextInputStyle } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import type { Community, Question } from "../../core/config/schema.js";
 import { customIds, inputIds } from "./custom-ids.js";
 import { truncate } from "./escape.js";

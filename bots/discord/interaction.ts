@@ -6,7 +6,7 @@ import {
   InteractionType,
   MessageFlags,
 } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import { NO_MENTIONS } from "./escape.js";
 import { modalComponentsSchema } from "./form.js";
 

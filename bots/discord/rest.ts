@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from "@discordjs/rest";
 import { RESTJSONErrorCodes, Routes } from "discord-api-types/v10";
-import { z } from "zod";
+import * as z from "zod";
 import { CALL_TIMEOUT_MS, PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 import type { DiscordSettings } from "../../core/settings.js";
 

@@ -2,13 +2,7 @@ import type { App } from "@slack/bolt";
 import type { Core } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";
-import {
-  type BoltParts,
-  createBoltApp,
-  createProfileClient,
-  createSocketModeApp,
-  type SocketModeParts,
-} from "./client.js";
+import { type BoltParts, createBoltApp, createSocketModeApp, type SocketModeParts } from "./client.js";
 import { ACTION, APPLY_COMMAND, CALLBACK, HOME_ACTION } from "./ids.js";
 import { approveAction } from "./listeners/actions/approve.js";
 import { askAction } from "./listeners/actions/ask.js";
@@ -32,6 +26,7 @@ import { askSubmit } from "./listeners/views/ask-submit.js";
 import { denySubmit } from "./listeners/views/deny-submit.js";
 import { homeDenySubmit } from "./listeners/views/home-deny-submit.js";
 import { replySubmit } from "./listeners/views/reply-submit.js";
+import { createProfileClient } from "./web-client.js";
 
 export { APPLY_COMMAND };
 

@@ -1,10 +1,10 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Community } from "../../core/config/schema.js";
 import { type Finding, fix, ok, warn } from "../../core/doctor.js";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";
-import { createDoctorClient } from "./client.js";
 import { slackErrorCode } from "./errors.js";
+import { createDoctorClient } from "./web-client.js";
 
 /**
  * `gatekeeper doctor` for Slack: the bot token works (`auth.test`), belongs to each community's

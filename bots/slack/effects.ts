@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import {
   EFFECT_EVENT_TYPE,
   type EffectContext,
@@ -16,10 +16,10 @@ import type { SlackSettings } from "../../core/settings.js";
 import type { Text } from "../../core/text.js";
 import { renderCard } from "./blocks/card.js";
 import { alertText, noticeText, questionMessage, reminderText, threadText } from "./blocks/messages.js";
-import { createOutboxClient } from "./client.js";
 import { type Attempt, slackErrorCode, toEffectError } from "./errors.js";
 import { publishHome } from "./home.js";
 import { toMrkdwn } from "./render.js";
+import { createOutboxClient } from "./web-client.js";
 
 /**
  * The Slack side of the outbox: what the worker does after an interaction was answered. Each

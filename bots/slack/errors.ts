@@ -1,4 +1,4 @@
-import { webApi } from "@slack/bolt";
+import { ErrorCode } from "@slack/web-api";
 import { PermanentEffectError, RetryableEffectError } from "../../core/effects.js";
 
 /**
@@ -29,7 +29,7 @@ export type Attempt =
 
 /** The Slack `error` code of a platform error, if it is one. */
 export function slackErrorCode(error: unknown): string | undefined {
-  if (!isCoded(error) || error.code !== webApi.ErrorCode.PlatformError) return undefined;
+  if (!isCoded(error) || error.code !== ErrorCode.PlatformError) return undefined;
   const data = (error as { data?: { error?: unknown } }).data;
   return typeof data?.error === "string" ? data.error : undefined;
 }
@@ -46,7 +46,7 @@ function isCoded(error: unknown): error is Error & { code: string } {
 export function toEffectError(error: unknown, attempt: Attempt): unknown {
   if (!isCoded(error)) return error;
   switch (error.code) {
-    case webApi.ErrorCode.RateLimitedError: {
+    case ErrorCode.RateLimitedError: {
       const seconds = (error as { retryAfter?: unknown }).retryAfter;
       const ms =
         typeof seconds === "number" && Number.isFinite(seconds) ? Math.max(0, seconds) * 1000 : undefined;
@@ -56,7 +56,7 @@ export function toEffectError(error: unknown, attempt: Attempt): unknown {
         "rate-limited",
       );
     }
-    case webApi.ErrorCode.HTTPError: {
+    case ErrorCode.HTTPError: {
       const status = (error as { statusCode?: unknown }).statusCode;
       const maybeDone = typeof status !== "number" || status >= 500;
       return new RetryableEffectError(
@@ -65,7 +65,7 @@ export function toEffectError(error: unknown, attempt: Attempt): unknown {
         maybeDone ? "unknown-outcome" : "failed",
       );
     }
-    case webApi.ErrorCode.RequestError: {
+    case ErrorCode.RequestError: {
       const original = (error as { original?: { code?: unknown } }).original;
       const sent = !(typeof original?.code === "string" && NOT_SENT.has(original.code));
       return new RetryableEffectError(
@@ -74,7 +74,7 @@ export function toEffectError(error: unknown, attempt: Attempt): unknown {
         sent ? "unknown-outcome" : "failed",
       );
     }
-    case webApi.ErrorCode.PlatformError: {
+    case ErrorCode.PlatformError: {
       const code = slackErrorCode(error) ?? "unknown_error";
       if (RATE_LIMITED.has(code))
         return new RetryableEffectError(`Slack error ${code}`, undefined, "rate-limited");

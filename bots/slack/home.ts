@@ -1,7 +1,7 @@
 import type { Logger } from "../../core/log.js";
 import type { HomeView } from "../../core/views.js";
 import { renderHome } from "./blocks/home.js";
-import type { WebClient } from "./client.js";
+import type { WebClient } from "./web-client.js";
 
 /**
  * Publishing a user's App Home: the one implementation, used by the listeners (on opening the

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Identifiers the bot puts into Slack surfaces and reads back: callback ids, action ids, block

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The parts of Slack's request payloads the bot relies on, validated before use. Bolt has

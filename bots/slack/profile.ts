@@ -1,8 +1,8 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Logger } from "../../core/log.js";
 import { emailDomainOf, type Profile } from "../../core/profile.js";
-import type { WebClient } from "./client.js";
 import { type Deadline, within } from "./deadline.js";
+import type { WebClient } from "./web-client.js";
 
 /** What a form submission keeps of its answer budget for recording the request after the lookup. */
 export const RECORD_RESERVE_MS = 800;

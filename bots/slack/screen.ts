@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ACTION, APPLY_COMMAND, CALLBACK, HOME_ACTION } from "./ids.js";
 
 /**

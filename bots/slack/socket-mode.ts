@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Core } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import type { SlackSettings } from "../../core/settings.js";

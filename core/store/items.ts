@@ -93,11 +93,11 @@ export function transition(
   from: RequestStatus,
   to: RequestStatus,
   fields: TransitionFields,
+  now = core.now().toISOString(),
 ): Labelled {
   if (!TRANSITIONS[from].includes(to))
     throw new Error(`illegal transition ${from} → ${to} for ${request.id}`);
   const { index: given, ...rest } = fields;
-  const now = core.now().toISOString();
   const index = given ?? (CLOSED.includes(to) ? closedIndex(request.id, now) : undefined);
   const values: Record<string, unknown> = {
     ":from": from,
@@ -128,6 +128,22 @@ export function transition(
       ExpressionAttributeValues: values,
     },
   });
+}
+
+/**
+ * The request as `transition(…, now)` leaves it, when the transaction that carries it succeeds:
+ * what the caller read, with the transition's fields, status, time and version. No second read:
+ * the decision's answer needs nothing that others may have written meanwhile.
+ */
+export function transitioned(
+  request: JoinRequest,
+  to: RequestStatus,
+  fields: TransitionFields,
+  now: string,
+): JoinRequest {
+  const { index: _index, ...rest } = fields;
+  const set = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return { ...request, ...set, status: to, updatedAt: now, version: request.version + 1 };
 }
 
 /** The applicant's standing for a new request, guarded: no open request, not a member, not blocked, not cooling down. */
@@ -214,28 +230,64 @@ export function markLeft(core: Core, request: JoinRequest, at: string): Labelled
   });
 }
 
-/** Takes one seat, failing its condition when none is free. */
-export function takeSeat(core: Core, community: Community): Labelled {
-  const capped = community.capacity !== undefined;
+/** How many counters a community's seats are spread over (core/capacity.ts explains why). */
+export const SEAT_COUNTERS = 16;
+
+/** The share of `free` seats that counter `k` may hand out (the shares add up to `free`). */
+export function shareOf(free: number, k: number): number {
+  return Math.floor(free / SEAT_COUNTERS) + (k < free % SEAT_COUNTERS ? 1 : 0);
+}
+
+/** What taking or giving back a seat needs to know, read just before (`Capacity.readSeats`). */
+export interface SeatCounts {
+  /** Seats still counted on the META item (where seats were counted before the counters). */
+  legacy: number;
+  /** Seats taken per counter. */
+  counters: ReadonlyMap<number, number>;
+  /** Counters that had room (capped) or any counter (uncapped) when read. */
+  room: readonly number[];
+}
+
+const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(Math.random() * list.length)];
+
+/**
+ * Takes one seat on one of the counters that had room when `counts` was read (or on `counter`,
+ * chosen by `Capacity.claimSeat`), failing its condition when that counter has no room left (its
+ * share of the capacity the META item leaves).
+ */
+export function takeSeat(core: Core, community: Community, counts: SeatCounts, counter?: number): Labelled {
+  const capacity = community.capacity;
+  const k = counter ?? pick(counts.room) ?? Math.floor(Math.random() * SEAT_COUNTERS);
+  const share = capacity === undefined ? undefined : shareOf(Math.max(0, capacity - counts.legacy), k);
   return labelled("seat", {
     Update: {
       TableName: core.store.table,
-      Key: keys.meta(community.id),
-      UpdateExpression: "SET seatsUsed = if_not_exists(seatsUsed, :zero) + :one",
-      ...(capped ? { ConditionExpression: "attribute_not_exists(seatsUsed) OR seatsUsed < :cap" } : {}),
-      ExpressionAttributeValues: { ":zero": 0, ":one": 1, ...(capped ? { ":cap": community.capacity } : {}) },
+      Key: keys.seatCounter(community.id, k),
+      UpdateExpression: "SET used = if_not_exists(used, :zero) + :one",
+      ...(share !== undefined ? { ConditionExpression: "attribute_not_exists(used) OR used < :share" } : {}),
+      ExpressionAttributeValues: {
+        ":zero": 0,
+        ":one": 1,
+        ...(share !== undefined ? { ":share": share } : {}),
+      },
     },
   });
 }
 
-/** Frees one seat. */
-export function freeSeat(core: Core, community: Community): Labelled {
+/**
+ * Frees one seat: on the META item while it still counts some, else on a counter that counts one
+ * (seats are interchangeable). Fails its condition when that count emptied meanwhile.
+ */
+export function freeSeat(core: Core, community: Community, counts: SeatCounts): Labelled {
+  const nonEmpty = [...counts.counters].filter(([, used]) => used > 0).map(([k]) => k);
+  const k = pick(nonEmpty);
+  const legacy = counts.legacy > 0 || k === undefined;
   return labelled("seat", {
     Update: {
       TableName: core.store.table,
-      Key: keys.meta(community.id),
-      UpdateExpression: "SET seatsUsed = seatsUsed - :one",
-      ConditionExpression: "seatsUsed > :zero",
+      Key: legacy ? keys.meta(community.id) : keys.seatCounter(community.id, k),
+      UpdateExpression: legacy ? "SET seatsUsed = seatsUsed - :one" : "SET used = used - :one",
+      ConditionExpression: legacy ? "seatsUsed > :zero" : "used > :zero",
       ExpressionAttributeValues: { ":one": 1, ":zero": 0 },
     },
   });

@@ -1,5 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Core } from "../context.js";
 import { keys } from "../model.js";
 import { TABLE } from "./table.js";

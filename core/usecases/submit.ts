@@ -15,7 +15,8 @@ export interface SubmitInput {
   submissionKey: string;
   answers: Record<string, string | undefined>;
   note?: string | undefined;
-  profile: Profile;
+  /** A promise (the platform's lookup under way) is awaited alongside the recording's reads. */
+  profile: Profile | Promise<Profile>;
 }
 
 export type SubmitOutcome =
@@ -48,20 +49,19 @@ export function formCommunity(core: Core, origin: Origin, communityId: string): 
 export async function submit(core: Core, origin: Origin, input: SubmitInput): Promise<SubmitOutcome> {
   const community = formCommunity(core, origin, input.communityId);
   if (!community) return { kind: "gone" };
-  // The card shows the applicant's earlier requests here: one index query, only for a valid form.
+  // The card shows the applicant's earlier requests here: one index query, only for a valid form,
+  // made alongside the recording's own reads (Requests.submit awaits it).
   const clean = validateAnswers(community, input.answers, input.note);
   const history =
     clean.errors.length === 0
-      ? historyOf(
-          clean.answers,
-          await earlierRequests(core, community, origin.userId),
-          Requests.requestIdFor(community, input.submissionKey),
+      ? earlierRequests(core, community, origin.userId).then((earlier) =>
+          historyOf(clean.answers, earlier, Requests.requestIdFor(community, input.submissionKey)),
         )
       : undefined;
   const outcome = await Requests.submit(core, {
     community,
     submissionKey: input.submissionKey,
-    applicant: { userId: origin.userId, name: origin.name ?? input.profile.name },
+    applicant: { userId: origin.userId, name: origin.name },
     answers: input.answers,
     note: input.note,
     profile: input.profile,

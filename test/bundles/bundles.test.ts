@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createCipheriv, randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,12 +8,14 @@ import { fileURLToPath } from "node:url";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileConfig } from "../../core/config/compiled.js";
+import { loadConfig } from "../../core/config/load.js";
 import { OFF, TABLE_LINK } from "../../core/deployment.js";
 import { keys } from "../../core/model.js";
 import { discordTestKeys } from "../support/discord-sign.js";
 import { createTestStore, type TestStore } from "../support/dynamo.js";
 import { slackSignature } from "../support/slack-sign.js";
-import { bundleLikeSst } from "./build.js";
+import { type Bundle, bundleLikeSst } from "./build.js";
 
 /**
  * Each Lambda function, bundled as `sst deploy` bundles it, loaded in a fresh Node process from a
@@ -23,17 +25,20 @@ import { bundleLikeSst } from "./build.js";
  * a module that does work at import time, or a broken link between settings and SST fails here.
  */
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const FUNCTIONS = ["slack", "discord", "worker", "sweeper"] as const;
+const FUNCTIONS = [
+  "slack",
+  "discord",
+  "slack-worker",
+  "discord-worker",
+  "slack-sweeper",
+  "discord-sweeper",
+] as const;
 type Name = (typeof FUNCTIONS)[number];
 
 const SIGNING_SECRET = "bundle-test-signing-secret";
 const discord = discordTestKeys();
 
-interface Package {
-  dir: string;
-  file: string;
-  bytes: number;
-}
+type Package = Bundle;
 
 const work = mkdtempSync(join(tmpdir(), "gk-bundles-"));
 const packages = new Map<Name, Package>();
@@ -71,6 +76,7 @@ beforeAll(async () => {
     cipher.getAuthTag(),
   ]);
 
+  const compiledConfig = compileConfig(loadConfig(join(root, "gatekeeper.example.yaml")));
   const built = await bundleLikeSst(
     FUNCTIONS.map((name) => join(root, "functions", `${name}.ts`)),
     work,
@@ -79,7 +85,7 @@ beforeAll(async () => {
     const pkg = built.get(name);
     if (!pkg) throw new Error(`${name} was not bundled`);
     // What copyFiles puts next to the bundle (stacks/common.ts), and what SST adds.
-    copyFileSync(join(root, "gatekeeper.example.yaml"), join(pkg.dir, "gatekeeper.yaml"));
+    writeFileSync(join(pkg.dir, "gatekeeper.json"), compiledConfig);
     writeFileSync(join(pkg.dir, "resource.enc"), encrypted);
     packages.set(name, pkg);
     measured[name] = { bytes: pkg.bytes };
@@ -90,15 +96,24 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
+  const largest = (name: string) =>
+    [...(packages.get(name as Name)?.sources ?? [])]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([source, bytes]) => `${source} ${kb(bytes)}`)
+      .join(", ");
   console.info(
-    `bundle sizes (minified ESM) and fresh-process timings:\n${Object.entries(measured)
+    `bundle sizes (minified ESM, like SST) and fresh-process timings:\n${Object.entries(measured)
       .map(
         ([n, m]) =>
-          `  ${n}: ${m.bytes} bytes, import ${m.importMs ?? "?"} ms, first call ${m.firstCallMs ?? "?"} ms`,
+          `  ${n.padEnd(16)} ${kb(m.bytes).padStart(8)}, import ${m.importMs ?? "?"} ms, ` +
+          `first call ${m.firstCallMs ?? "?"} ms; largest: ${largest(n)}`,
       )
       .join("\n")}`,
   );
 });
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 interface Invocation {
   importMs: number;
@@ -131,7 +146,7 @@ async function invoke(name: Name, events: unknown[]): Promise<Invocation> {
         SST_RESOURCE_App: app,
         SST_KEY: linkKey.toString("base64"),
         SST_KEY_FILE: "resource.enc",
-        GATEKEEPER_CONFIG: join(pkg.dir, "gatekeeper.yaml"),
+        GATEKEEPER_CONFIG: join(pkg.dir, "gatekeeper.json"),
         AWS_LAMBDA_FUNCTION_NAME: `gatekeeper-test-${name}`,
         DYNAMODB_ENDPOINT: store.endpoint,
         SLACK_API_URL: `${dead}/api/`,
@@ -202,6 +217,57 @@ function httpEvent(path: string, headers: Record<string, string>, body: string):
   };
 }
 
+describe("each function bundles only what it runs", () => {
+  const slackCode = ["@slack/bolt", "@slack/web-api", "bots/slack"];
+  const discordCode = ["@discordjs/rest", "@discordjs/builders", "discord-api-types", "bots/discord"];
+  const carried = (name: Name, sources: string[]) =>
+    sources.filter((source) => packages.get(name)?.sources.has(source));
+
+  it("the endpoints: the Slack function no Discord code, the Discord function no Slack code", () => {
+    expect(carried("slack", ["@slack/bolt", "bots/slack"])).toEqual(["@slack/bolt", "bots/slack"]);
+    expect(carried("slack", discordCode)).toEqual([]);
+    expect(carried("discord", ["bots/discord"])).toEqual(["bots/discord"]);
+    expect(carried("discord", slackCode)).toEqual([]);
+    // Late answers' webhook client (bots/discord/webhooks.ts, imported on first use) rides in
+    // the Discord function on the REST client's web build, not its undici one.
+    expect(carried("discord", ["undici"])).toEqual([]);
+  });
+
+  it("none carries a YAML parser: deployed functions read the config compiled to JSON", () => {
+    for (const name of FUNCTIONS) expect(carried(name, ["yaml"])).toEqual([]);
+  });
+
+  it("the workers and sweepers: their own platform's client only, and no Bolt", () => {
+    for (const name of ["slack-worker", "slack-sweeper"] as const) {
+      expect(carried(name, ["@slack/web-api", "bots/slack"])).toEqual(["@slack/web-api", "bots/slack"]);
+      expect(carried(name, ["@slack/bolt", ...discordCode])).toEqual([]);
+    }
+    for (const name of ["discord-worker", "discord-sweeper"] as const) {
+      expect(carried(name, ["@discordjs/rest", "bots/discord"])).toEqual(["@discordjs/rest", "bots/discord"]);
+      expect(carried(name, slackCode)).toEqual([]);
+      // The REST client's web build, on Node's fetch (tsconfig.json paths), not its undici one.
+      expect(carried(name, ["undici"])).toEqual([]);
+    }
+  });
+
+  it("the digest's chart (vega, vega-lite) only in the workers, the functions that post digests", () => {
+    const chart = ["vega", "vega-lite"];
+    // Names are kept in the bundle (keepNames, as SST bundles): core/chart.ts's entry point.
+    const drawsCharts = (name: Name) =>
+      readFileSync(packages.get(name)?.file ?? "", "utf8").includes("renderWeeklyChart");
+    for (const name of ["slack", "discord", "slack-sweeper", "discord-sweeper"] as const) {
+      expect(carried(name, chart)).toEqual([]);
+      expect(drawsCharts(name)).toBe(false);
+    }
+    for (const name of ["slack-worker", "discord-worker"] as const) {
+      expect(carried(name, chart)).toEqual(chart);
+      expect(drawsCharts(name)).toBe(true);
+    }
+    // The rasteriser is native: left out of every bundle, installed by SST (stacks/common.ts).
+    for (const name of FUNCTIONS) expect(carried(name, ["@resvg/resvg-js"])).toEqual([]);
+  });
+});
+
 describe("each function, bundled like SST, in a fresh process", () => {
   it("slack: refuses a bad signature with 401, answers Slack's URL check", async () => {
     const ts = Math.floor(Date.now() / 1000);
@@ -265,50 +331,70 @@ describe("each function, bundled like SST, in a fresh process", () => {
     ]);
   });
 
-  it("worker: an empty batch and a record that is no outbox entry leave nothing to retry", async () => {
-    const request = { ...keys.request("r-bundle"), type: "request" };
-    const out = await invoke("worker", [
-      { Records: [] },
-      {
-        Records: [
-          {
-            eventID: "1",
-            eventName: "INSERT",
-            eventVersion: "1.1",
-            eventSource: "aws:dynamodb",
-            awsRegion: "us-east-1",
-            dynamodb: {
-              Keys: marshall(keys.request("r-bundle")),
-              NewImage: marshall(request),
-              SequenceNumber: "100000000000000000001",
-              SizeBytes: 60,
-              StreamViewType: "NEW_AND_OLD_IMAGES",
+  it.each(["slack-worker", "discord-worker"] as const)(
+    "%s: an empty batch and a record that is no outbox entry leave nothing to retry",
+    async (name) => {
+      const request = { ...keys.request("r-bundle"), type: "request" };
+      const out = await invoke(name, [
+        { Records: [] },
+        {
+          Records: [
+            {
+              eventID: "1",
+              eventName: "INSERT",
+              eventVersion: "1.1",
+              eventSource: "aws:dynamodb",
+              awsRegion: "us-east-1",
+              dynamodb: {
+                Keys: marshall(keys.request("r-bundle")),
+                NewImage: marshall(request),
+                SequenceNumber: "100000000000000000001",
+                SizeBytes: 60,
+                StreamViewType: "NEW_AND_OLD_IMAGES",
+              },
+              eventSourceARN:
+                "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2026-01-01T00:00:00.000",
             },
-            eventSourceARN: "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2026-01-01T00:00:00.000",
-          },
-        ],
-      },
-    ]);
-    expect(out.arity).toBe(2);
-    expect(out.results.map((r) => r.result)).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-  });
+          ],
+        },
+      ]);
+      expect(out.arity).toBe(2);
+      expect(out.results.map((r) => r.result)).toEqual([
+        { batchItemFailures: [] },
+        { batchItemFailures: [] },
+      ]);
+    },
+  );
 
-  it("sweeper: one pass over the table returns its report", async () => {
-    const out = await invoke("sweeper", [{}]);
-    expect(out.arity).toBe(2);
-    expect(out.results[0]?.result).toEqual({
-      expired: 0,
-      reminded: 0,
-      admitted: 0,
-      digests: [],
-      effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
-      stuck: 0,
-      deadLetters: 0,
-      personal: { separated: 0, purged: 0 },
-      timers: { noReply: 0, claimsEnded: 0 },
-      members: { checked: 0, freed: 0, admitted: 0 },
-    });
-  });
+  it.each(["slack-worker", "discord-worker"] as const)(
+    "%s: a scheduled run (no Records) re-drives its platform's due digests, none here",
+    async (name) => {
+      const out = await invoke(name, [{}]);
+      expect(out.results[0]?.result).toEqual({
+        redriven: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
+      });
+    },
+  );
+
+  it.each(["slack-sweeper", "discord-sweeper"] as const)(
+    "%s: one pass over the table returns its report",
+    async (name) => {
+      const out = await invoke(name, [{}]);
+      expect(out.arity).toBe(2);
+      expect(out.results[0]?.result).toEqual({
+        expired: 0,
+        reminded: 0,
+        admitted: 0,
+        digests: [],
+        effects: { done: 0, skipped: 0, retry: 0, failed: 0, dead: 0, deferred: 0, stopped: 0 },
+        stuck: 0,
+        deadLetters: 0,
+        personal: { separated: 0, purged: 0 },
+        timers: { noReply: 0, claimsEnded: 0 },
+        members: { checked: 0, freed: 0, admitted: 0 },
+      });
+    },
+  );
 
   it("a platform left at its placeholder is off, not an error", async () => {
     // Same bundle, links where Slack's secrets are still "off": the function starts and says so.

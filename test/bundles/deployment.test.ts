@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   OUTBOX_SK_PREFIX,
   OUTBOX_STREAM_FILTER,
+  outboxStreamFilter,
   SWEEP_EVERY_MINUTES,
   SWEEPER_TIMEOUT_SECONDS,
   WORKER_TIMEOUT_SECONDS,
@@ -44,9 +45,9 @@ describe("deployment constants", () => {
     return pattern === value;
   }
 
-  const record = (eventName: string, key: { pk: string; sk: string }) => ({
+  const record = (eventName: string, key: { pk: string; sk: string }, platform = "slack") => ({
     eventName,
-    dynamodb: { Keys: marshall(key), NewImage: marshall({ ...key, status: "pending" }) },
+    dynamodb: { Keys: marshall(key), NewImage: marshall({ ...key, status: "pending", platform }) },
   });
 
   it("wakes the worker for new outbox entries only", () => {
@@ -59,8 +60,22 @@ describe("deployment constants", () => {
       keys.request("r1"),
       keys.audit("r1", "2026-01-01T00:00:00.000Z", "ab"),
       keys.meta("c"),
+      { pk: "COMMUNITY#c", sk: "SEATS#03" },
     ]) {
       expect(matches(OUTBOX_STREAM_FILTER, record("INSERT", other))).toBe(false);
+    }
+  });
+
+  it("wakes each platform's worker for that platform's new outbox entries only", () => {
+    const effect = keys.effect("r1", "card.post");
+    for (const platform of ["slack", "discord"] as const) {
+      const other = platform === "slack" ? "discord" : "slack";
+      expect(matches(outboxStreamFilter(platform), record("INSERT", effect, platform))).toBe(true);
+      expect(matches(outboxStreamFilter(platform), record("INSERT", effect, other))).toBe(false);
+      expect(matches(outboxStreamFilter(platform), record("MODIFY", effect, platform))).toBe(false);
+      expect(matches(outboxStreamFilter(platform), record("INSERT", keys.request("r1"), platform))).toBe(
+        false,
+      );
     }
   });
 });

@@ -23,6 +23,15 @@ function imports(file: string): string[] {
 describe("architecture", () => {
   const core = files("core");
 
+  it("imports zod as a namespace, so bundles keep only the schemas used (a named import carries every locale, +350 KB)", () => {
+    const named = ["core", "bots", "functions", "cli"]
+      .flatMap(files)
+      .filter((f) =>
+        /^import\s+\{[^}]*\bz\b[^}]*\}\s+from\s+["']zod["']/m.test(readFileSync(join(ROOT, f), "utf8")),
+      );
+    expect(named).toEqual([]);
+  });
+
   it("core imports nothing from the adapters, the functions or the CLI", () => {
     const outside = core.flatMap((f) =>
       imports(f)

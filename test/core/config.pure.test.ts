@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { jsonSchema } from "../../cli/main.js";
+import { readCompiledConfig } from "../../core/config/compiled.js";
 import { ConfigError, loadConfig, parseConfig } from "../../core/config/load.js";
 import { discordCommunity, slackCommunity } from "../support/core.js";
 
@@ -142,6 +143,33 @@ describe("gatekeeper.yaml", () => {
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain("communities[0].capacity");
     expect(failed?.stderr).not.toContain("    at ");
+  });
+
+  it("gatekeeper check --json writes the config the deployed functions read, and nothing for a bad file", async () => {
+    const dir = join(tmpdir(), `gk-compiled-${process.pid}`);
+    const out = join(dir, "nested", "gatekeeper.json");
+    await run("node", ["bin/gatekeeper.js", "check", "gatekeeper.example.yaml", "--json", out]);
+    expect(readCompiledConfig(out)).toEqual(loadConfig("gatekeeper.example.yaml"));
+
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "communities: [\n");
+    const failed = await run("node", [
+      "bin/gatekeeper.js",
+      "check",
+      bad,
+      "--json",
+      join(dir, "bad.json"),
+    ]).then(
+      () => undefined,
+      (e: { code: number }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(() => readCompiledConfig(join(dir, "bad.json"))).toThrow("file not found");
+    // A function pointed at the YAML itself says what it expects instead.
+    expect(() => readCompiledConfig("gatekeeper.example.yaml")).toThrow("gatekeeper check <file> --json");
+    const tampered = join(dir, "tampered.json");
+    writeFileSync(tampered, JSON.stringify({ communities: [{ id: "X" }] }));
+    expect(() => readCompiledConfig(tampered)).toThrow(/communities\[0\]\.id/);
   });
 
   it("ships a JSON Schema that matches the zod schema (npm run schema)", () => {

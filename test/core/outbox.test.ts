@@ -12,6 +12,7 @@ import {
   configOf,
   createTestCore,
   decideAs,
+  discordCommunity,
   slackCommunity,
   slackProfile,
   testClock,
@@ -307,5 +308,52 @@ describe("the sweep", () => {
     const grown = { ...core, config: configOf(slackCommunity({ capacity: 1 })) };
     expect(await sweep(grown, performers)).toMatchObject({ admitted: 1 });
     expect((await Requests.get(core, request.id))?.status).toBe("approved");
+  });
+
+  it("scoped to one platform, touches only that platform's communities and outbox entries", async () => {
+    const clock = testClock();
+    const config = configOf(slackCommunity({ capacity: 0 }), discordCommunity({ capacity: 0 }));
+    const core = await createTestCore(config, clock.now);
+    const slack = recordingEffects();
+    const discord = recordingEffects();
+    const requests = await Promise.all(
+      [0, 1].map(async (index) => {
+        const community = communityOf(config, index);
+        const user = community.platform === "slack" ? "U1" : "100000000000000042";
+        const outcome = await Requests.submit(core, {
+          community,
+          submissionKey: `view-${user}`,
+          applicant: { userId: user, name: user },
+          answers: { why: "because" },
+          profile:
+            community.platform === "slack"
+              ? slackProfile(user)
+              : { platform: "discord", userId: user, name: user, available: true, hasAvatar: true },
+        });
+        if (outcome.kind !== "recorded") throw new Error(outcome.kind);
+        const moderator = community.platform === "slack" ? "U0MOD1" : "100000000000000003";
+        await decideAs(core, { id: moderator }, { requestId: outcome.request.id, outcome: "approve" });
+        return outcome.request;
+      }),
+    );
+    const [slackRequest, discordRequest] = requests;
+    if (!slackRequest || !discordRequest) throw new Error("not recorded");
+    clock.advance(STREAM_GRACE_MS);
+    const grown = {
+      ...core,
+      config: configOf(slackCommunity({ capacity: 1 }), discordCommunity({ capacity: 1 })),
+    };
+
+    const report = await sweep(grown, { slack: slack.effects }, { platform: "slack" });
+    expect(report.admitted).toBe(1);
+    expect((await Requests.get(core, slackRequest.id))?.status).toBe("approved");
+    expect((await Requests.get(core, discordRequest.id))?.status).toBe("waitlisted");
+    expect(new Set(slack.calls.map((c) => c.requestId))).toEqual(new Set([slackRequest.id]));
+    // The Discord entries were left for the Discord sweeper: still pending, not failed for want of a performer.
+    expect((await status(core, discordRequest.id, "card.post"))?.status).toBe("pending");
+
+    await sweep(grown, { discord: discord.effects }, { platform: "discord" });
+    expect((await Requests.get(core, discordRequest.id))?.status).toBe("approved");
+    expect(new Set(discord.calls.map((c) => c.requestId))).toEqual(new Set([discordRequest.id]));
   });
 });

@@ -1,9 +1,9 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import * as Capacity from "../../core/capacity.js";
 import type { Community } from "../../core/config/schema.js";
 import type { Core } from "../../core/context.js";
-import { type JoinRequest, keys } from "../../core/model.js";
+import { type JoinRequest, keys, ticketKey } from "../../core/model.js";
 import * as Outbox from "../../core/outbox.js";
 import * as Requests from "../../core/requests.js";
 import {
@@ -433,6 +433,33 @@ describe("seats and the waitlist", () => {
     expect(await Capacity.seats(core, community)).toEqual({ used: 2, capacity: 2 });
   });
 
+  it("counts waitlist positions beyond one query page (DynamoDB stops a query at 1 MB)", async () => {
+    const config = configOf(slackCommunity({ capacity: 0 }));
+    const core = await createTestCore(config);
+    const community = communityOf(config);
+    // 60 waitlisted entries of 20 KB each: 1.2 MB of index to count through.
+    const padding = "x".repeat(20_000);
+    for (let i = 1; i <= 60; i++) {
+      const ticket = await Capacity.nextTicket(core, community);
+      await core.store.doc.send(
+        new PutCommand({
+          TableName: core.store.table,
+          Item: {
+            ...keys.request(`rfill${i}`),
+            padding,
+            gsi1pk: keys.waitlist(community.id),
+            gsi1sk: ticketKey(ticket),
+          },
+        }),
+      );
+    }
+    const last = await recorded(core, community, "U61");
+    await decideAs(core, MOD, { requestId: last.id, outcome: "approve" });
+    const waitlisted = await Requests.get(core, last.id);
+    expect(waitlisted?.status).toBe("waitlisted");
+    expect(waitlisted && (await Capacity.waitlistPosition(core, waitlisted))).toBe(61);
+  });
+
   it("lists an applicant's requests with waitlist positions", async () => {
     const config = configOf(slackCommunity({ id: "aa", capacity: 0 }), slackCommunity({ id: "bb" }));
     const core = await createTestCore(config);
@@ -449,13 +476,82 @@ describe("seats and the waitlist", () => {
     expect(await Requests.listForApplicant(core, "slack", "T0OTHER", "U1")).toEqual([]);
   });
 
-  it("keeps the seat counter on one item", async () => {
-    const config = configOf(slackCommunity({ autoApprove: true }));
+  it("spreads admissions over seat counters instead of writing one item per community", async () => {
+    const config = configOf(slackCommunity({ autoApprove: true, capacity: 1000 }));
     const core = await createTestCore(config);
-    await recorded(core, communityOf(config), "U1");
-    const { Item } = await core.store.doc.send(
-      new GetCommand({ TableName: core.store.table, Key: keys.meta("makers") }),
+    const community = communityOf(config);
+    const admitted = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => recorded(core, community, `U${i}`)),
     );
-    expect(Item).toMatchObject({ seatsUsed: 1 });
+    expect(admitted.every((r) => r.status === "approved")).toBe(true);
+    const { Items } = await core.store.doc.send(
+      new QueryCommand({
+        TableName: core.store.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :seats)",
+        ExpressionAttributeValues: { ":pk": keys.meta("makers").pk, ":seats": "SEATS#" },
+      }),
+    );
+    const counters = (Items ?? []).map((i) => Number(i.used));
+    expect(counters.reduce((a, b) => a + b, 0)).toBe(32);
+    // 32 takers on 16 counters: all on one would mean the counters are not spread (odds 16^-31).
+    expect(counters.length).toBeGreaterThan(1);
+    const { Item } = await core.store.doc.send(
+      new GetCommand({ TableName: core.store.table, Key: keys.meta("makers"), ConsistentRead: true }),
+    );
+    expect(Item?.seatsUsed).toBeUndefined();
+    expect(await Capacity.seats(core, community)).toEqual({ used: 32, capacity: 1000 });
+  });
+
+  it("still counts seats counted on the community's META item, gives those back first, never exceeds capacity", async () => {
+    const config = configOf(slackCommunity({ capacity: 5, moderators: { users: ["U0MOD1"] } }));
+    const core = await createTestCore(config);
+    const community = communityOf(config);
+    // Three members admitted when seats were counted on META: approved for real, then their
+    // seats moved from the counters onto META, as a table written before the counters holds them.
+    for (const user of ["U1", "U2", "U3"]) {
+      const r = await recorded(core, community, user);
+      expect(await decideAs(core, MOD, { requestId: r.id, outcome: "approve" })).toMatchObject({
+        kind: "decided",
+      });
+    }
+    const { Items: counters } = await core.store.doc.send(
+      new QueryCommand({
+        TableName: core.store.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :seats)",
+        ExpressionAttributeValues: { ":pk": keys.meta(community.id).pk, ":seats": "SEATS#" },
+      }),
+    );
+    for (const c of counters ?? []) {
+      await core.store.doc.send(
+        new DeleteCommand({ TableName: core.store.table, Key: { pk: c.pk, sk: c.sk } }),
+      );
+    }
+    await core.store.doc.send(
+      new UpdateCommand({
+        TableName: core.store.table,
+        Key: keys.meta(community.id),
+        UpdateExpression: "SET seatsUsed = :three",
+        ExpressionAttributeValues: { ":three": 3 },
+      }),
+    );
+    expect(await Capacity.seats(core, community)).toEqual({ used: 3, capacity: 5 });
+
+    const late = await Promise.all(["U4", "U5", "U6", "U7"].map((u) => recorded(core, community, u)));
+    const outcomes = await Promise.all(
+      late.map((r) => decideAs(core, MOD, { requestId: r.id, outcome: "approve" })),
+    );
+    const statuses = outcomes.map((o) => (o.kind === "decided" ? o.request.status : o.kind)).sort();
+    expect(statuses).toEqual(["approved", "approved", "waitlisted", "waitlisted"]);
+    expect(await Capacity.seats(core, community)).toEqual({ used: 5, capacity: 5 });
+
+    // A META-era member leaves: META gives the seat back, and the head of the waitlist takes it.
+    const left = await Capacity.leave(core, community, "U1");
+    expect(left.left).toBe(true);
+    expect(left.admitted).toHaveLength(1);
+    const { Item } = await core.store.doc.send(
+      new GetCommand({ TableName: core.store.table, Key: keys.meta(community.id), ConsistentRead: true }),
+    );
+    expect(Item?.seatsUsed).toBe(2);
+    expect(await Capacity.seats(core, community)).toEqual({ used: 5, capacity: 5 });
   });
 });

@@ -10,9 +10,19 @@ import { parseMultipart } from "./multipart.js";
  * any Discord JSON error, a delay, or accepting the call (performing it) and then hanging,
  * resetting the connection or answering late, which the client sees as an unknown outcome.
  * Create Message honours `nonce` with `enforce_nonce: true`: a repeat within `NONCE_WINDOW_MS`
- * returns the first message instead of creating another, as Discord does.
+ * returns the first message instead of creating another, as Discord does. With `rateLimit`, it
+ * enforces Discord's per-channel bucket on creating messages (5 per 5 s): every answer on that
+ * route carries the `X-RateLimit-*` headers the REST client tracks, and a call over the limit
+ * gets 429 with `retry_after`, as Discord answers.
  */
 export const NONCE_WINDOW_MS = 5 * 60_000;
+
+export interface DiscordRateLimit {
+  /** Messages created per channel in each window (Discord: 5). */
+  messagesPerChannel: number;
+  /** The window, in ms (Discord: 5000). */
+  windowMs: number;
+}
 export interface RecordedCall {
   method: string;
   /** The real path below `/api/v10`, e.g. `/channels/123/messages`. */
@@ -125,6 +135,8 @@ export interface FakeDiscord {
   roles: Set<string>;
   /** Registered commands by guild id (`global` for global ones). */
   commands: Map<string, unknown[]>;
+  /** Calls answered 429 by the rate limit (not by `failNext`). */
+  rateLimited: number;
   /** Edits of interactions' original responses, in order. */
   interactionEdits: InteractionEdit[];
   /** Follow-up messages to interactions, in order. */
@@ -172,7 +184,7 @@ export function snowflakeNow(): string {
 }
 
 export async function startFakeDiscord(
-  opts: { token?: string; applicationId?: string } = {},
+  opts: { token?: string; applicationId?: string; rateLimit?: DiscordRateLimit } = {},
 ): Promise<FakeDiscord> {
   const token = opts.token ?? "test-bot-token";
   const calls: RecordedCall[] = [];
@@ -183,6 +195,9 @@ export async function startFakeDiscord(
   const closed = new Set<string>();
   const planned: PlannedFailure[] = [];
   const commands = new Map<string, unknown[]>();
+  /** Channel → [window start (ms), messages created in it]. */
+  const windows = new Map<string, [number, number]>();
+  let rateLimited = 0;
   const interactionEdits: InteractionEdit[] = [];
   const interactionFollowUps: InteractionFollowUp[] = [];
   const threads = new Map<string, { id: string; parent_id: string; name: string }>();
@@ -273,6 +288,38 @@ export async function startFakeDiscord(
     }
     if (postMessage) {
       const channel = postMessage[1] ?? "";
+      let bucket: Record<string, string> = {};
+      if (opts.rateLimit) {
+        const { messagesPerChannel: limit, windowMs } = opts.rateLimit;
+        const now = Date.now();
+        let window = windows.get(channel);
+        if (!window || now - window[0] >= windowMs) {
+          window = [now, 0];
+          windows.set(channel, window);
+        }
+        const resetAfter = (window[0] + windowMs - now) / 1000;
+        bucket = {
+          "x-ratelimit-limit": String(limit),
+          "x-ratelimit-reset": ((window[0] + windowMs) / 1000).toFixed(3),
+          "x-ratelimit-reset-after": resetAfter.toFixed(3),
+          "x-ratelimit-bucket": "fake-channel-messages",
+        };
+        if (window[1] >= limit) {
+          rateLimited++;
+          return send(
+            429,
+            { message: "You are being rate limited.", retry_after: resetAfter, global: false },
+            {
+              ...bucket,
+              "x-ratelimit-remaining": "0",
+              "x-ratelimit-scope": "user",
+              "retry-after": String(Math.ceil(resetAfter)),
+            },
+          );
+        }
+        window[1]++;
+        bucket["x-ratelimit-remaining"] = String(limit - window[1]);
+      }
       const owner = dmOwners.get(channel);
       if (owner && closed.has(owner)) return error(403, 50007, "Cannot send messages to this user");
       const b = (body ?? {}) as Record<string, unknown>;
@@ -284,7 +331,7 @@ export async function startFakeDiscord(
         const first = [...messages.values()].find(
           (m) => m.nonce === nonce && m.channel_id === channel && Date.now() - m.at < NONCE_WINDOW_MS,
         );
-        if (first) return send(200, { ...first, type: 0, author });
+        if (first) return send(200, { ...first, type: 0, author }, bucket);
       }
       const message: StoredMessage = {
         id: snowflakeNow(),
@@ -300,7 +347,7 @@ export async function startFakeDiscord(
         at: Date.now(),
       };
       messages.set(message.id, message);
-      return send(200, { ...message, type: 0, author });
+      return send(200, { ...message, type: 0, author }, bucket);
     }
     if (patchMessage) {
       const message = messages.get(patchMessage[2] ?? "");
@@ -492,6 +539,9 @@ export async function startFakeDiscord(
     messages,
     roles,
     commands,
+    get rateLimited() {
+      return rateLimited;
+    },
     interactionEdits,
     interactionFollowUps,
     threads,

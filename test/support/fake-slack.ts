@@ -10,8 +10,17 @@ import { parseMultipart } from "./multipart.js";
  * for `conversations.history`/`replies` with `include_all_metadata`), and can be told to fail a
  * method N times with an HTTP 500, a 429 with `Retry-After`, a Slack error, or a delay; or to
  * accept a call (perform it) and then hang, reset the connection, or answer late, which is what
- * a client sees as an unknown outcome.
+ * a client sees as an unknown outcome. With `rateLimit`, it enforces Slack's limit on posting
+ * messages (realistic: one `chat.postMessage` per second per channel; short bursts are not
+ * modelled), answering 429 `ratelimited` with a `Retry-After` in whole seconds, as Slack does.
  */
+
+export interface SlackRateLimit {
+  /** `chat.postMessage` calls accepted per channel in each window (Slack: about 1). */
+  messagesPerChannel: number;
+  /** The window, in ms (Slack: 1000). */
+  windowMs: number;
+}
 
 export interface SlackCall {
   method: string;
@@ -132,6 +141,8 @@ export interface FakeSlack {
   /** Forgets queued failures (calls and state stay). */
   clearFailures(): void;
   /** Forgets calls, queued failures and channel members. */
+  /** Calls answered 429 by the rate limit (not by `failNext`). */
+  rateLimited: number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -156,7 +167,13 @@ export function defaultUser(id: string, teamDomain = "example.com"): FakeUser {
 }
 
 export async function startFakeSlack(
-  opts: { token?: string; teamId?: string; botUserId?: string; appToken?: string } = {},
+  opts: {
+    token?: string;
+    teamId?: string;
+    botUserId?: string;
+    appToken?: string;
+    rateLimit?: SlackRateLimit;
+  } = {},
 ): Promise<FakeSlack> {
   const token = opts.token ?? "xoxb-test-token";
   const appToken = opts.appToken ?? "xapp-1-A0TEST-test-app-token";
@@ -169,6 +186,9 @@ export async function startFakeSlack(
   const removed = new Set<string>();
   const failures = new Map<string, { failure: Failure; remaining: number }[]>();
   const spentTriggers = new Set<string>();
+  /** Channel → [window start (ms), calls accepted in it]. */
+  const windows = new Map<string, [number, number]>();
+  let rateLimited = 0;
   const homes = new Map<string, { type?: string; blocks?: unknown[] }>();
   const pendingUploads = new Map<string, { filename: string; bytes?: Buffer }>();
   const files: SharedFile[] = [];
@@ -476,6 +496,20 @@ export async function startFakeSlack(
     }
     if (callToken !== token)
       return send(200, { ok: false, error: callToken ? "invalid_auth" : "not_authed" });
+    const limit = opts.rateLimit;
+    if (limit && method === "chat.postMessage" && typeof params.channel === "string") {
+      const now = Date.now();
+      const window = windows.get(params.channel);
+      if (!window || now - window[0] >= limit.windowMs) {
+        windows.set(params.channel, [now, 1]);
+      } else if (window[1] < limit.messagesPerChannel) {
+        window[1]++;
+      } else {
+        rateLimited++;
+        const wait = Math.max(1, Math.ceil((window[0] + limit.windowMs - now) / 1000));
+        return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(wait) });
+      }
+    }
     return send(200, answer(method, params));
   }
 
@@ -519,6 +553,9 @@ export async function startFakeSlack(
     },
     removeUser(id) {
       removed.add(id);
+    },
+    get rateLimited() {
+      return rateLimited;
     },
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];

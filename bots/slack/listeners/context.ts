@@ -1,5 +1,5 @@
 import type { AnyMiddlewareArgs, CodedError, Middleware } from "@slack/bolt";
-import { z } from "zod";
+import * as z from "zod";
 import { METRIC } from "../../../core/deployment.js";
 import { withLogContext } from "../../../core/log.js";
 import type { ListenerDeps } from "./deps.js";

@@ -1,11 +1,11 @@
 import type { Core } from "../../../core/context.js";
 import type { Logger } from "../../../core/log.js";
 import type { Text } from "../../../core/text.js";
-import type { WebClient } from "../client.js";
 import { type Deadline, within } from "../deadline.js";
 import { slackErrorCode } from "../errors.js";
 import type { BlockAction } from "../payloads.js";
 import { toMrkdwn } from "../render.js";
+import type { WebClient } from "../web-client.js";
 
 /** What every listener gets: the core, a logger and the profile client (`users.info`). */
 export interface ListenerDeps {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDiscordEffects } from "../../../bots/discord/effects.js";
-import { PermanentEffectError, type PlatformEffects } from "../../../core/effects.js";
+import { PermanentEffectError, type PlatformEffects, RetryableEffectError } from "../../../core/effects.js";
 import { silentLogger } from "../../../core/log.js";
 import { discordEffectState } from "../../support/discord-state.js";
 import { type FakeDiscord, startFakeDiscord } from "../../support/fake-discord.js";
@@ -186,5 +186,33 @@ describe("Discord effects", () => {
     });
     const error = await permanent(() => effects.postCard(discordEffectState()));
     expect(error.issue).toBe(`The bot cannot see the review channel ${REVIEW}: give it View Channel there`);
+  });
+
+  it("under the fake's rate limit (5 per window per channel), the sixth card waits out the bucket", async () => {
+    // A minute-long window, so the test does not depend on how fast this machine is.
+    const limited = await startFakeDiscord({ rateLimit: { messagesPerChannel: 5, windowMs: 60_000 } });
+    try {
+      const slow = createDiscordEffects(
+        {
+          apiUrl: limited.apiUrl,
+          botToken: limited.token,
+          applicationId: "900000000000000001",
+          publicKey: "0".repeat(64),
+        },
+        silentLogger,
+      );
+      for (let i = 0; i < 5; i++) await slow.postCard(discordEffectState());
+      const error = await slow.postCard(discordEffectState()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryableEffectError);
+      const wait = (error as RetryableEffectError).retryAfterMs ?? 0;
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(60_000);
+      // The client learnt the bucket from the headers and did not even send the sixth call.
+      expect(limited.calls.filter((c) => c.method === "POST")).toHaveLength(5);
+      // Another channel has its own bucket.
+      await slow.postCard(discordEffectState({}, { reviewChannel: "100000000000000008" }));
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -267,4 +267,28 @@ describe("Slack effects in the outbox", () => {
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(updates.at(-1)?.params.blocks)).toContain("the applicant is a bot account");
   });
+
+  it("under the fake's rate limit, a second card in the same window waits for the next one", async () => {
+    // A minute-long window, so the test does not depend on how fast this machine is.
+    const limited = await startFakeSlack({ rateLimit: { messagesPerChannel: 1, windowMs: 60_000 } });
+    try {
+      const slow = createSlackEffects(
+        { ...settings, apiUrl: limited.apiUrl, botToken: limited.token },
+        silentLogger,
+      );
+      const { state } = await recorded("U0RATE1");
+      await slow.postCard(state);
+      const error = await slow.postCard(state).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryableEffectError);
+      const wait = (error as RetryableEffectError).retryAfterMs ?? 0;
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(60_000);
+      // Another channel has its own bucket.
+      await slow.postCard({ ...state, community: { ...community, reviewChannel: "C0OTHER" } });
+      expect(limited.rateLimited).toBe(1);
+      expect(limited.callsTo("chat.postMessage").map((c) => c.status)).toEqual([200, 429, 200]);
+    } finally {
+      await limited.close();
+    }
+  });
 });

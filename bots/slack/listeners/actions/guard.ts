@@ -1,10 +1,10 @@
 import type { BlockAction as BoltBlockAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
 import * as Messages from "../../../../core/messages.js";
 import type { Origin } from "../../../../core/usecases/origin.js";
-import type { WebClient } from "../../client.js";
 import { type Deadline, deadlineOf } from "../../deadline.js";
 import { requestIdSchema } from "../../ids.js";
 import { type BlockAction, blockActionSchema, handleOf, teamOf } from "../../payloads.js";
+import type { WebClient } from "../../web-client.js";
 import { type ListenerDeps, tellClicker } from "../deps.js";
 
 /** A card button click, parsed: who clicked, from which workspace, on which request. */

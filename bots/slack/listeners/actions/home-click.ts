@@ -1,11 +1,11 @@
 import type { BlockAction as BoltBlockAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { Origin } from "../../../../core/usecases/origin.js";
 import { home } from "../../../../core/usecases/queue.js";
-import type { WebClient } from "../../client.js";
 import { slackErrorCode } from "../../errors.js";
 import { publishHome } from "../../home.js";
 import { readHomeValue } from "../../ids.js";
 import { type BlockAction, blockActionSchema, handleOf, teamOf } from "../../payloads.js";
+import type { WebClient } from "../../web-client.js";
 import { type ListenerDeps, since } from "../deps.js";
 
 /** A click on one of the home's own controls, parsed: who, from where, which community and choice. */

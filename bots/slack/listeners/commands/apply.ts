@@ -8,11 +8,11 @@ import type { Origin } from "../../../../core/usecases/origin.js";
 import { status } from "../../../../core/usecases/status.js";
 import { withdraw } from "../../../../core/usecases/withdraw.js";
 import { applyModal } from "../../blocks/modals.js";
-import type { WebClient } from "../../client.js";
 import { type Deadline, deadlineOf, within } from "../../deadline.js";
 import { slackErrorCode } from "../../errors.js";
 import { commandSchema } from "../../payloads.js";
 import { toMrkdwn } from "../../render.js";
+import type { WebClient } from "../../web-client.js";
 import { type ListenerDeps, since } from "../deps.js";
 
 /**

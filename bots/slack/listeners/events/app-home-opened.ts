@@ -1,5 +1,5 @@
 import type { Middleware, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { z } from "zod";
+import * as z from "zod";
 import { home } from "../../../../core/usecases/queue.js";
 import { slackErrorCode } from "../../errors.js";
 import { publishHome } from "../../home.js";

@@ -58,27 +58,25 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
       return;
     }
 
-    const logSubmitted = (outcome: SubmitOutcome, late: boolean): void => {
+    // The profile is looked up while the submission's reads run (it never rejects: an
+    // unavailable profile is one the rules cannot check).
+    const profile = lookupProfile(profiles, user.id, handleOf(user), log, deadline);
+    const logSubmitted = async (outcome: SubmitOutcome, late: boolean): Promise<void> => {
       log.info("slack form submitted", {
         community: community.id,
         outcome: outcome.kind,
         ...(outcome.kind === "recorded"
           ? { requestId: outcome.request.id, replay: outcome.replay, status: outcome.request.status }
           : {}),
-        profile: profile.available,
+        profile: (await profile).available,
         ms: since(started),
         ...(late ? { late } : {}),
       });
     };
 
-    const profile = await lookupProfile(profiles, user.id, handleOf(user), log, deadline);
     const raced = await raceDeadline(
       deadline,
-      submit(
-        core,
-        { ...origin, name: profile.name },
-        { communityId: community.id, submissionKey: view.id, answers, note, profile },
-      ),
+      submit(core, origin, { communityId: community.id, submissionKey: view.id, answers, note, profile }),
     );
     if (!raced.done) {
       // Recording outlasts the budget (a burst queueing on the table): the form says it is being
@@ -98,7 +96,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
           } catch (error) {
             log.warn("slack views.update (form outcome) failed", { community: community.id, error });
           }
-          logSubmitted(outcome, true);
+          await logSubmitted(outcome, true);
         },
         (error: unknown) =>
           log.error("slack form submission failed after the answer", { community: community.id, error }),
@@ -109,7 +107,7 @@ export function applySubmit(deps: ListenerDeps): Middleware<SlackViewMiddlewareA
     if (outcome.kind === "invalid")
       await ack({ response_action: "errors", errors: fieldErrors(outcome.errors) });
     else await ack({ response_action: "update", view: outcomeView(community, outcome) });
-    logSubmitted(outcome, false);
+    await logSubmitted(outcome, false);
   };
 }
 
