@@ -92,9 +92,10 @@ export function cardModel(state: EffectState): CardModel {
     },
     headline: headline(request, state.waitlistPosition),
     reason: request.decision?.reason,
-    seats: ["pending", "approved", "waitlisted"].includes(request.status)
-      ? seatsLine(state, community)
-      : undefined,
+    seats:
+      state.seats && ["pending", "approved", "waitlisted"].includes(request.status)
+        ? seatsLine(state.seats, community)
+        : undefined,
     issues: [
       ...(open && unchecked.length > 0
         ? [
@@ -163,8 +164,8 @@ function headline(request: JoinRequest, waitlistPosition: number | undefined): L
   }
 }
 
-function seatsLine(state: EffectState, community: Community): string {
-  const { used, capacity } = state.seats;
+function seatsLine(seats: NonNullable<EffectState["seats"]>, community: Community): string {
+  const { used, capacity } = seats;
   if (capacity === undefined) return `Seats: ${used} taken (no limit)`;
   const full =
     used >= capacity

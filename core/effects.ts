@@ -60,7 +60,8 @@ export type MemberCheck = "member" | "left" | "role-removed";
 export interface EffectState {
   request: JoinRequest;
   community: Community;
-  seats: { used: number; capacity: number | undefined };
+  /** Read for the entries that show it (the card's post and update), not for every entry. */
+  seats?: { used: number; capacity: number | undefined } | undefined;
   /** 1-based, for waitlisted requests. */
   waitlistPosition: number | undefined;
 }

@@ -242,7 +242,7 @@ async function perform(
     if (spec.kind === "digest.post") await markPerformed(core, effect);
     return {};
   }
-  const state = await loadState(core, effect.requestId);
+  const state = await loadState(core, effect.requestId, SHOWS_SEATS.includes(spec.kind));
   const obsolete = await whyObsolete(core, spec, state);
   if (obsolete) {
     core.log.info("effect skipped: it no longer applies", {
@@ -409,7 +409,10 @@ async function openThread(
 }
 
 /** The request, its community, seats and waitlist position, as they are now. */
-export async function loadState(core: Core, requestId: string): Promise<EffectState> {
+/** The entries whose message shows the community's seats (the card): the others do not read them. */
+const SHOWS_SEATS: readonly EffectSpec["kind"][] = ["card.post", "card.update"];
+
+export async function loadState(core: Core, requestId: string, withSeats = true): Promise<EffectState> {
   const request = await Requests.get(core, requestId);
   if (!request) throw new PermanentEffectError(`request ${requestId} not found`, "the request is gone");
   const community = Communities.find(core, request.communityId);
@@ -420,7 +423,7 @@ export async function loadState(core: Core, requestId: string): Promise<EffectSt
     );
   }
   const [seats, waitlistPosition] = await Promise.all([
-    Capacity.seats(core, community),
+    withSeats ? Capacity.seats(core, community) : undefined,
     Capacity.waitlistPosition(core, request),
   ]);
   return { request, community, seats, waitlistPosition };
