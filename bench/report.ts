@@ -97,7 +97,7 @@ export function renderMarkdown(r: Results): string {
   out.push("");
 
   out.push(
-    `**Burst**: ${r.settings.burst.applicants} distinct applicants arriving evenly over ${r.settings.burst.windowMs / 1000} s (each: \`/apply\`, then the form), fakes enforcing the platforms' limits on posting (Slack: 1 message per second per channel; Discord: 5 per 5 s per channel, answered 429 with Retry-After), cards watched for ${r.settings.burst.observeMs / 1000} s after the window, sweeper every ${r.settings.burst.sweepEveryMs / 1000} s as deployed.`,
+    `**Burst**: ${r.settings.burst.applicants} distinct applicants arriving evenly over ${r.settings.burst.windowMs / 1000} s (each: \`/apply\`, then the form), fakes enforcing the platforms' limits on posting (Slack: 1 message per second per channel; Discord: 5 per 5 s per channel, answered 429 with Retry-After), answered forms waited for until recorded (an answer may come first: Slack's "saving" form, Discord's deferral), then cards watched for ${r.settings.burst.observeMs / 1000} s, sweeper every ${r.settings.burst.sweepEveryMs / 1000} s as deployed.`,
     "",
   );
   out.push(
@@ -108,12 +108,13 @@ export function renderMarkdown(r: Results): string {
       "max",
       "errors",
       "recorded",
+      "all recorded after",
       "outcome",
       "cards delivered",
       "until last card",
       "invariant",
     ]),
-    row(["---", "---", "--:", "--:", "--:", "--:", "---", "--:", "--:", "---"]),
+    row(["---", "---", "--:", "--:", "--:", "--:", "--:", "---", "--:", "--:", "---"]),
   );
   for (const b of r.bursts) {
     const outcome = Object.entries(b.statuses)
@@ -135,6 +136,7 @@ export function renderMarkdown(r: Results): string {
         ms(b.all.max),
         b.failures,
         b.recorded,
+        b.unrecorded > 0 ? `${b.unrecorded} not yet after ${s(b.recordedAllMs)}` : s(b.recordedAllMs),
         outcome,
         cards,
         last,

@@ -63,6 +63,8 @@ const BURST_CAPACITY = 100;
 /** Both fakes' limit on posting into one channel: Slack 1 per second, Discord 5 per 5 seconds. */
 const CARDS_PER_SECOND = 1;
 const OBSERVE_MS = Number(process.env.BENCH_OBSERVE_MS ?? 10_000);
+/** How long a burst waits for answered forms to be recorded (answers can come first: "saving…"). */
+const RECORD_WAIT_MS = Number(process.env.BENCH_RECORD_WAIT_MS ?? 240_000);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 20);
 const COST_REQUESTS = Math.min(50, REQUESTS);
 const CONCURRENCY = [1, 50] as const;
@@ -369,6 +371,10 @@ interface BurstRow {
   all: Summary;
   failures: number;
   recorded: number;
+  /** From the burst's start until every answered form was recorded (or the wait gave up). */
+  recordedAllMs: number;
+  /** Answered forms still not recorded when the wait gave up. */
+  unrecorded: number;
   statuses: Record<string, number>;
   seatsUsed?: number | undefined;
   waitlist?: {
@@ -430,8 +436,23 @@ async function burst(
       windowMs: BURST_WINDOW_MS,
     });
     const networkErrors = await world.call<Record<string, number>>({ op: "network-errors" });
-    log(`  ${name}: ${BURST} applicants answered; watching the cards for ${OBSERVE_MS / 1000} s`);
-    const deadline = started + BURST_WINDOW_MS + OBSERVE_MS;
+    // An answer may come before its recording ends (Slack's "saving" form, Discord's deferral):
+    // wait for every answered applicant's request to be recorded (nothing lost), within a bound.
+    const answeredIds = result.applicants.flatMap((a, i) =>
+      a.requestId && (result.submits[i]?.status ?? 0) === 200 ? [a.requestId] : [],
+    );
+    const unrecorded = new Set(answeredIds);
+    const recordWaitUntil = Date.now() + RECORD_WAIT_MS;
+    for (;;) {
+      for (const id of [...unrecorded]) if (await Requests.get(bot.core, id)) unrecorded.delete(id);
+      if (unrecorded.size === 0 || Date.now() > recordWaitUntil) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const recordedAllMs = Date.now() - started;
+    log(
+      `  ${name}: ${BURST} applicants answered, ${answeredIds.length - unrecorded.size} of ${answeredIds.length} answered forms recorded after ${(recordedAllMs / 1000).toFixed(1)} s; watching the cards for ${OBSERVE_MS / 1000} s`,
+    );
+    const deadline = Math.max(started + BURST_WINDOW_MS, Date.now()) + OBSERVE_MS;
     let delivered: Delivered;
     for (;;) {
       delivered = await world.call<Delivered>({ op: "delivered", fakes: name, platform });
@@ -520,6 +541,8 @@ async function burst(
       all: summarize(all.map((a) => a.ms)),
       failures: failures(all),
       recorded: requests.length,
+      recordedAllMs,
+      unrecorded: unrecorded.size,
       statuses,
       seatsUsed,
       waitlist,
