@@ -18,6 +18,8 @@ interface Call {
   command: string;
   what: string;
   worker: boolean;
+  /** A moderators' queue refresh (Slack's App Homes): coalesced per window, so not any one click's. */
+  refresh: boolean;
   start: number;
   end: number;
 }
@@ -41,10 +43,14 @@ function recordCalls(doc: DynamoDBDocumentClient) {
         // The outbox worker shares the client; its calls are not on an answer's path.
         const stack = new Error().stack ?? "";
         const worker = /core\/outbox|functions\/worker|\/effects\.ts/.test(stack);
+        // The refresh task's work, and its entry's claim and settle (keyed by its window:
+        // REQ#home-<community>-<window>). Asking for one (a put, on the click's path) is the click's.
+        const refresh = worker && (/core\/tasks\.ts/.test(stack) || String(key?.pk).startsWith("REQ#home-"));
         const call = {
           command: (context.commandName ?? "").replace(/Command$/, ""),
           what,
           worker,
+          refresh,
           start: performance.now(),
           end: Number.POSITIVE_INFINITY,
         };
@@ -139,17 +145,23 @@ const BOUND: Record<"slack" | "discord", Bound> = {
 };
 
 /**
- * The outbox worker's calls for one Approve: claim, state, settle of the grant, the notice and the
- * card update (on Slack also the queue views' refresh, 3 more, when its window opens). Before:
- * every entry read the seats, which only the card shows (14 without the refresh).
+ * The outbox worker's calls for one Approve: claim, state and settle of the grant, the notice and
+ * the card update (a claim and a settle each, what each reads). Before: every entry read the seats,
+ * which only the card shows (14).
  */
-const WORKER_BOUND = { slack: 15, discord: 12 };
+const WORKER_BOUND = { slack: 12, discord: 12 };
+/**
+ * Slack's queue views' refresh (claim, the moderator's home: its prefs and two queue queries,
+ * settle). It is coalesced per 2-second window across every change of a community, so whether
+ * one runs while a test watches one click is a matter of the clock: counted apart, bounded per run.
+ */
+const REFRESH_BOUND = 5;
 
 /** The worker's calls from the click's answer until the outbox settles (the recorder is still on). */
 async function workerCalls(
   state: ReturnType<typeof recordCalls>,
   settle: () => Promise<unknown>,
-): Promise<Call[]> {
+): Promise<{ decision: Call[]; refreshes: Call[] }> {
   const before = state.calls.filter((c) => c.worker);
   state.calls = [];
   state.on = true;
@@ -158,7 +170,14 @@ async function workerCalls(
   } finally {
     state.on = false;
   }
-  return [...before, ...state.calls.filter((c) => c.worker)];
+  const all = [...before, ...state.calls.filter((c) => c.worker)];
+  return { decision: all.filter((c) => !c.refresh), refreshes: all.filter((c) => c.refresh) };
+}
+
+/** Refresh calls come in runs of at most REFRESH_BOUND, one run per claim of the task. */
+function expectRefreshesWithin(refreshes: Call[]) {
+  const claims = refreshes.filter((c) => c.command === "UpdateItem").length / 2;
+  expect(refreshes.length, describeCalls(refreshes)).toBeLessThanOrEqual(Math.ceil(claims) * REFRESH_BOUND);
 }
 
 function expectWithin(counted: Record<string, Call[]>, bound: Bound) {
@@ -223,10 +242,11 @@ describe("store round trips per answer", () => {
 
       report("Slack", counted);
       console.info(
-        `Slack decision's outbox (grant, notice, card update): ${worker.length} store calls: ${describeCalls(worker)}`,
+        `Slack decision's outbox (grant, notice, card update): ${worker.decision.length} store calls: ${describeCalls(worker.decision)}; queue refreshes meanwhile: ${worker.refreshes.length} calls: ${describeCalls(worker.refreshes)}`,
       );
       expectWithin(counted, BOUND.slack);
-      expect(worker.length, describeCalls(worker)).toBeLessThanOrEqual(WORKER_BOUND.slack);
+      expect(worker.decision.length, describeCalls(worker.decision)).toBeLessThanOrEqual(WORKER_BOUND.slack);
+      expectRefreshesWithin(worker.refreshes);
     });
   });
 
@@ -287,10 +307,11 @@ describe("store round trips per answer", () => {
 
       report("Discord", counted);
       console.info(
-        `Discord decision's outbox (grant, notice, card update): ${worker.length} store calls: ${describeCalls(worker)}`,
+        `Discord decision's outbox (grant, notice, card update): ${worker.decision.length} store calls: ${describeCalls(worker.decision)}; queue refreshes meanwhile: ${worker.refreshes.length} calls: ${describeCalls(worker.refreshes)}`,
       );
       expectWithin(counted, BOUND.discord);
-      expect(worker.length, describeCalls(worker)).toBeLessThanOrEqual(WORKER_BOUND.discord);
+      expect(worker.decision.length, describeCalls(worker.decision)).toBeLessThanOrEqual(WORKER_BOUND.discord);
+      expectRefreshesWithin(worker.refreshes);
     });
   });
 });
