@@ -310,7 +310,9 @@ describe("store round trips per answer", () => {
         `Discord decision's outbox (grant, notice, card update): ${worker.decision.length} store calls: ${describeCalls(worker.decision)}; queue refreshes meanwhile: ${worker.refreshes.length} calls: ${describeCalls(worker.refreshes)}`,
       );
       expectWithin(counted, BOUND.discord);
-      expect(worker.decision.length, describeCalls(worker.decision)).toBeLessThanOrEqual(WORKER_BOUND.discord);
+      expect(worker.decision.length, describeCalls(worker.decision)).toBeLessThanOrEqual(
+        WORKER_BOUND.discord,
+      );
       expectRefreshesWithin(worker.refreshes);
     });
   });
