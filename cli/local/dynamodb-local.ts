@@ -87,7 +87,8 @@ java.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 0)));
 process.stdin.on("data", () => {});
 process.stdin.on("end", stop);
 process.stdin.on("error", stop);
-for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, stop);
+// SIGQUIT too: by default it ends Node at once, and a JVM tool (jstack, jcmd) aimed at this pid sends it.
+for (const s of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"]) process.on(s, stop);
 `;
 
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
@@ -175,9 +176,10 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
       if (hasExited) return;
       watchdog.kill("SIGTERM");
       // The watchdog exits only after Java has (it reaps it), so while it runs the pid is Java's.
+      // Still waiting after the grace: Java did not stop, or the watchdog was killed outright and
+      // Java, orphaned, holds the pipes whose closing `exited` waits for. Either way, Java goes.
       const timer = setTimeout(() => {
-        const watchdogRunning = watchdog.exitCode === null && watchdog.signalCode === null;
-        if (javaPid !== undefined && watchdogRunning) killQuietly(javaPid, "SIGKILL");
+        if (javaPid !== undefined) killQuietly(javaPid, "SIGKILL");
         watchdog.kill("SIGKILL");
       }, STOP_GRACE_MS);
       await exited;

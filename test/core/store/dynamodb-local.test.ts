@@ -279,6 +279,49 @@ describe("startDynamoDbLocal", () => {
     ).toBe(true);
   });
 
+  /** The watchdog's pid: Java's parent. */
+  const parentOf = (pid: number) =>
+    Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+
+  it.runIf(process.platform === "linux")(
+    "stops Java when its watchdog is sent SIGQUIT (what a JVM tool aimed at the wrong pid sends)",
+    async () => {
+      const db = await startDynamoDbLocal({});
+      cleanup.push(db.stop);
+      cleanup.push(async () => {
+        if (isAlive(db.pid)) process.kill(db.pid, "SIGKILL");
+      });
+      process.kill(parentOf(db.pid), "SIGQUIT");
+      expect(await waitFor(() => !isAlive(db.pid), 30_000), `java ${db.pid} outlived its watchdog`).toBe(
+        true,
+      );
+      await db.stop();
+    },
+  );
+
+  it.runIf(process.platform === "linux")(
+    "stop() still ends Java, and returns, when the watchdog was killed outright",
+    async () => {
+      const db = await startDynamoDbLocal({});
+      cleanup.push(async () => {
+        if (isAlive(db.pid)) process.kill(db.pid, "SIGKILL");
+      });
+      const watchdog = parentOf(db.pid);
+      process.kill(watchdog, "SIGKILL");
+      expect(await waitFor(() => !isAlive(watchdog), 10_000)).toBe(true);
+      // Java, orphaned, still holds the pipes the watchdog's "close" waits for.
+      expect(isAlive(db.pid)).toBe(true);
+      const stopped = await Promise.race([
+        db.stop().then(() => "stopped"),
+        new Promise((r) => setTimeout(() => r("stop() hung"), 30_000)),
+      ]);
+      expect(stopped).toBe("stopped");
+      // Gone (an orphan is reaped by init, a moment after its pipes close).
+      expect(await waitFor(() => !isAlive(db.pid), 10_000)).toBe(true);
+    },
+    60_000,
+  );
+
   it("refuses a busy port at once", async () => {
     const server: Server = createServer((socket) => socket.destroy());
     await new Promise<void>((done) => server.listen(0, () => done()));
