@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { startDynamoDbLocal } from "../cli/local/dynamodb-local.js";
 import { type LocalServer, startServer } from "../cli/server.js";
 import * as Capacity from "../core/capacity.js";
@@ -227,6 +227,28 @@ async function openEntries(store: Store): Promise<number> {
   return Count ?? 0;
 }
 
+/**
+ * Which of these requests are recorded: batched reads (100 keys a call), so a pass over a
+ * thousand stays a few calls however loaded the store is (one read each, one after another,
+ * held a 1,000-applicant burst's check for over 9 minutes while the outbox kept the store busy).
+ */
+async function recordedAmong(store: Store, ids: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    let wanted = ids.slice(i, i + 100).map((id) => keys.request(id));
+    while (wanted.length > 0) {
+      const { Responses, UnprocessedKeys } = await store.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [store.table]: { Keys: wanted, ProjectionExpression: "id", ConsistentRead: true } },
+        }),
+      );
+      for (const item of Responses?.[store.table] ?? []) if (typeof item.id === "string") found.push(item.id);
+      wanted = (UnprocessedKeys?.[store.table]?.Keys ?? []) as typeof wanted;
+    }
+  }
+  return found;
+}
+
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -444,7 +466,7 @@ async function burst(
     const unrecorded = new Set(answeredIds);
     const recordWaitUntil = Date.now() + RECORD_WAIT_MS;
     for (;;) {
-      for (const id of [...unrecorded]) if (await Requests.get(bot.core, id)) unrecorded.delete(id);
+      for (const id of await recordedAmong(bot.core.store, [...unrecorded])) unrecorded.delete(id);
       if (unrecorded.size === 0 || Date.now() > recordWaitUntil) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
