@@ -10,6 +10,7 @@ import {
   type PostOptions,
   postInteraction,
 } from "./discord-sign.js";
+import { testTableName } from "./dynamo.js";
 import { type FakeDiscord, startFakeDiscord } from "./fake-discord.js";
 
 /**
@@ -55,7 +56,7 @@ export async function startDiscordHarness(
   const server = await startServer({
     settings: settingsFromEnv({
       DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
-      TABLE_NAME: `gk-discord-${Math.random().toString(36).slice(2, 10)}`,
+      TABLE_NAME: await testTableName("gk-discord"),
       DISCORD_PUBLIC_KEY: keys.publicKeyHex,
       DISCORD_APPLICATION_ID: APPLICATION_ID,
       DISCORD_BOT_TOKEN: fake.token,

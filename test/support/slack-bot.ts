@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { toPlain } from "../../bots/slack/render.js";
 import { type LocalServer, startServer } from "../../cli/server.js";
@@ -7,6 +6,7 @@ import { createLogger, type Logger } from "../../core/log.js";
 import * as Messages from "../../core/messages.js";
 import { requestIdFor } from "../../core/requests.js";
 import { settingsFromEnv } from "../../core/settings.js";
+import { testTableName } from "./dynamo.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
 import { buttonClick, nextTrigger, slashCommand, viewSubmission } from "./slack-payloads.js";
 import { formBody, payloadBody, postSigned, type SignOptions, type SlackAnswer } from "./slack-sign.js";
@@ -96,7 +96,7 @@ export async function startSlackBot(
   const server = await startServer({
     settings: settingsFromEnv({
       DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
-      TABLE_NAME: `gk-slack-${randomBytes(5).toString("hex")}`,
+      TABLE_NAME: await testTableName("gk-slack"),
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: fake.token,
       SLACK_API_URL: fake.apiUrl,

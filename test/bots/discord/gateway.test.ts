@@ -13,6 +13,7 @@ import {
   modalSubmitInteraction,
   testMember,
 } from "../../support/discord-interactions.js";
+import { testTableName } from "../../support/dynamo.js";
 import { type FakeDiscord, startFakeDiscord } from "../../support/fake-discord.js";
 import { type FakeGateway, startFakeGateway } from "../../support/fake-gateway.js";
 import { slowStore } from "../../support/slow-store.js";
@@ -72,7 +73,7 @@ beforeAll(async () => {
   server = await startServer({
     settings: settingsFromEnv({
       DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
-      TABLE_NAME: `gk-gateway-${Math.random().toString(36).slice(2, 10)}`,
+      TABLE_NAME: await testTableName("gk-gateway"),
       DISCORD_BOT_TOKEN: fake.token,
       DISCORD_TRANSPORT: "gateway",
       DISCORD_API_URL: fake.apiUrl,
@@ -202,7 +203,7 @@ describe("Discord over the Gateway", () => {
     const started = startServer({
       settings: settingsFromEnv({
         DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
-        TABLE_NAME: `gk-gateway-${Math.random().toString(36).slice(2, 10)}`,
+        TABLE_NAME: await testTableName("gk-gateway"),
         DISCORD_BOT_TOKEN: "revoked-token",
         DISCORD_TRANSPORT: "gateway",
         DISCORD_API_URL: fake.apiUrl,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { transportSummary } from "../../../cli/main.js";
 import { type LocalServer, PlatformConnectError, startServer } from "../../../cli/server.js";
@@ -7,6 +6,7 @@ import { createLogger } from "../../../core/log.js";
 import * as Requests from "../../../core/requests.js";
 import { settingsFromEnv } from "../../../core/settings.js";
 import { communityOf } from "../../support/core.js";
+import { testTableName } from "../../support/dynamo.js";
 import { defaultUser, type FakeSlack, startFakeSlack } from "../../support/fake-slack.js";
 import { type FakeSocketMode, startFakeSocketMode } from "../../support/fake-socket-mode.js";
 import { buttonClick, nextTrigger, slashCommand, viewSubmission } from "../../support/slack-payloads.js";
@@ -58,7 +58,7 @@ beforeAll(async () => {
   server = await startServer({
     settings: settingsFromEnv({
       DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
-      TABLE_NAME: `gk-socket-${randomBytes(5).toString("hex")}`,
+      TABLE_NAME: await testTableName("gk-socket"),
       SLACK_APP_TOKEN: fake.appToken,
       SLACK_BOT_TOKEN: fake.token,
       SLACK_API_URL: fake.apiUrl,
@@ -173,7 +173,7 @@ describe("Slack over Socket Mode", () => {
     const started = startServer({
       settings: settingsFromEnv({
         DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
-        TABLE_NAME: `gk-socket-${randomBytes(5).toString("hex")}`,
+        TABLE_NAME: await testTableName("gk-socket"),
         SLACK_APP_TOKEN: "xapp-1-revoked",
         SLACK_BOT_TOKEN: fake.token,
         SLACK_API_URL: fake.apiUrl,
