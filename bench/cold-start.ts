@@ -64,6 +64,8 @@ export const FUNCTIONS = [
   "discord-worker",
   "slack-sweeper",
   "discord-sweeper",
+  "slack-digest",
+  "discord-digest",
 ] as const;
 export const PEERS = ["bare-bolt", "bare-put"] as const;
 

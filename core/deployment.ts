@@ -74,9 +74,9 @@ export function outboxStreamFilter(platform: (typeof PLATFORMS)[number]) {
 export const SWEEP_EVERY_MINUTES = 1;
 
 /**
- * Each outbox worker also runs on a schedule, this often, to re-drive its platform's due digest
- * entries (the sweepers carry no chart and leave them to it). A weekly digest can wait ten
- * minutes for its retry; a minute would double the invocations at rest.
+ * Each platform's digest function (functions/<platform>-digest.ts) runs this often and posts its
+ * platform's due digest entries (the workers and the sweepers carry no chart and leave them to
+ * it). A weekly digest can wait ten minutes; a minute would double the invocations at rest.
  */
 export const DIGEST_REDRIVE_EVERY_MINUTES = 10;
 
@@ -125,8 +125,8 @@ export function metricsService(app: string, stage: string): string {
 
 /**
  * Native packages the bundler leaves out and the deployment installs into the function package
- * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the outbox
- * workers draw charts (functions/effects.ts `drawChart`); the sweepers leave digests to them.
+ * for its architecture (SST `nodejs.install`): the digest chart's rasteriser. Only the digest
+ * functions draw charts (functions/effects.ts `drawChart`); the workers and sweepers leave digests to them.
  */
 export const NATIVE_PACKAGES = ["@resvg/resvg-js"] as const;
 

@@ -136,8 +136,8 @@ async function postDigest(
     Insights.between(core, community, addDays(monday, -7), lastDay),
     Queue.pending(core, [community.id]),
   ]);
-  // A sweeper deployed without the chart leaves digest entries to its platform's worker
-  // (Outbox.redriveDue's `kinds`); should one reach it anyway, it stays due for the worker.
+  // The workers and sweepers, deployed without the chart, leave digest entries to the platform's
+  // digest function (Outbox.redriveDue's `kinds`); should one reach them anyway, it stays due for it.
   if (!core.drawChart)
     throw new RetryableEffectError("this process draws no charts: its worker posts digests");
   const png = await core.drawChart(weeks, `${community.name}: join requests per week`);

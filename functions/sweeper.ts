@@ -10,9 +10,9 @@ const SAFETY_MS = 2_000;
  * The scheduled pass (cron): expiry, reminders, waitlist promotion, outbox re-drive. Deployed
  * once per platform (functions/slack-sweeper.ts, functions/discord-sweeper.ts), each bundling
  * only its platform's client; locally and in the CLI one pass covers both. A sweeper that draws
- * no charts (the deployed ones: `Core.drawChart` is injected into the workers only) leaves due
- * digest entries to its platform's worker, which re-drives them on its own schedule
- * (functions/worker.ts).
+ * no charts (the deployed ones: `Core.drawChart` is injected into the digest functions only)
+ * leaves due digest entries to its platform's digest function, which posts them on its own
+ * schedule (functions/worker.ts `createDigestPoster`).
  */
 export function createSweeper(runtime: Runtime, platform?: Platform) {
   return async (

@@ -21,7 +21,8 @@ const SAFETY_MS = 2_000;
  *
  * The invocation has a deadline (the function's time limit): an entry starts only if one call
  * and its writes fit before it; the ones that do not are left due in the table for the sweeper,
- * so Lambda never kills the worker mid-call.
+ * so Lambda never kills the worker mid-call. Without the chart (deployed: it is injected into
+ * the digest functions only) a digest entry is left due, untouched, for the digest function.
  */
 export function createWorker(runtime: Runtime) {
   return async (event: DynamoDBStreamEvent, context?: unknown): Promise<DynamoDBBatchResponse> => {
@@ -31,6 +32,8 @@ export function createWorker(runtime: Runtime) {
       if (record.eventName !== "INSERT" || !record.dynamodb?.NewImage) continue;
       const image = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
       if (!Outbox.isRunnable(image)) continue;
+      // A digest needs the chart: left due, untouched, for the digest function's next run.
+      if (!runtime.core.drawChart && isChartKind(image.spec.kind)) continue;
       const queue = byRequest.get(image.requestId) ?? [];
       queue.push({ record, effect: image });
       byRequest.set(image.requestId, queue);
@@ -62,17 +65,17 @@ export function createWorker(runtime: Runtime) {
   };
 }
 
+const isChartKind = (kind: string) => (CHART_KINDS as readonly string[]).includes(kind);
+
 /**
- * A platform's deployed worker (functions/slack-worker.ts, functions/discord-worker.ts): the
- * stream handler above, and also a scheduled run (stacks/worker.ts, every
- * `DIGEST_REDRIVE_EVERY_MINUTES`), whose event has no
- * `Records`: it re-drives the platform's due digest entries, the ones only a process that draws
- * charts performs (`CHART_KINDS`). The sweepers carry no chart and leave those entries to it.
+ * A platform's digest function (functions/slack-digest.ts, functions/discord-digest.ts), run on
+ * a schedule (stacks/worker.ts, every `DIGEST_REDRIVE_EVERY_MINUTES`): it posts the platform's due
+ * digest entries, the only outbox entries that need the chart (`CHART_KINDS`: vega and a native
+ * rasteriser, a megabyte and more of bundle). The stream workers and the sweepers carry no chart
+ * and leave those entries to it, so a weekly digest goes out within minutes of its due time.
  */
-export function createPlatformWorker(runtime: Runtime, platform: Platform) {
-  const stream = createWorker(runtime);
-  return async (event: unknown, context?: unknown): Promise<DynamoDBBatchResponse | RedriveReport> => {
-    if (isStreamEvent(event)) return stream(event, context);
+export function createDigestPoster(runtime: Runtime, platform: Platform) {
+  return async (_event: unknown, context?: unknown): Promise<RedriveReport> => {
     const deadline = Date.now() + remainingMs(context, WORKER_TIMEOUT_SECONDS) - SAFETY_MS;
     const redriven = await Outbox.redriveDue(runtime.core, runtime.performers, {
       deadline,
@@ -83,11 +86,7 @@ export function createPlatformWorker(runtime: Runtime, platform: Platform) {
   };
 }
 
-/** What a scheduled run of the worker did: its platform's due digest entries, by outcome. */
+/** What a digest function's run did: its platform's due digest entries, by outcome. */
 export interface RedriveReport {
   redriven: Record<Outbox.RunResult, number>;
-}
-
-function isStreamEvent(event: unknown): event is DynamoDBStreamEvent {
-  return typeof event === "object" && event !== null && "Records" in event && Array.isArray(event.Records);
 }

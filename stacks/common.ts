@@ -75,7 +75,7 @@ export function checkConfigFile(): void {
 }
 
 /**
- * What the outbox workers add (the only functions that post digests): the weekly digest draws
+ * What the digest functions add (the only functions that post digests): the weekly digest draws
  * its chart with @resvg/resvg-js, a native module SST installs for the function's architecture
  * (`nodejs.install`: the linux-arm64-gnu build here) instead of bundling it, and a font to draw
  * text with (Lambda has no system fonts).

@@ -23,10 +23,11 @@ import type { Storage } from "./storage.js";
  * entry itself stays `pending` in the table, and the sweeper (stacks/sweeper.ts) re-drives every
  * entry the stream did not settle within two minutes.
  *
- * The workers are the only functions that draw the weekly digest's chart (vega, and
- * @resvg/resvg-js installed natively, with its font): the sweepers leave due digest entries to
- * them, so each worker also runs on a schedule (every DIGEST_REDRIVE_EVERY_MINUTES), re-driving
- * its platform's due digests (functions/worker.ts, `createPlatformWorker`).
+ * The weekly digest's chart (vega, and @resvg/resvg-js installed natively, with its font) is
+ * drawn by one function per platform only, functions/<platform>-digest.ts, run on a schedule
+ * (every DIGEST_REDRIVE_EVERY_MINUTES): it posts the platform's due digest entries. The stream
+ * workers and the sweepers carry no chart and leave those entries due for it, so the functions
+ * that run on every join request stay small (the chart is over a megabyte of a worker's bundle).
  */
 export function createWorker(storage: Storage, secrets: Secrets) {
   const failures = new sst.aws.Queue("WorkerFailures", {
@@ -38,8 +39,6 @@ export function createWorker(storage: Storage, secrets: Secrets) {
       `${name}Worker`,
       {
         ...functionDefaults(storage, secrets),
-        // The weekly digest's chart: a native rasteriser installed for arm64, and a font.
-        ...chartFunctionExtras(storage, secrets),
         description: `Gatekeeper: ${name} outbox worker (DynamoDB stream)`,
         handler: `functions/${platform}-worker.handler`,
         // Not latency-bound like the endpoints; 512 MB keeps cold starts short at half the price.
@@ -70,14 +69,22 @@ export function createWorker(storage: Storage, secrets: Secrets) {
         },
       },
     );
-    // Due digest entries (a first delivery that failed, a long Retry-After): the sweepers carry no chart.
-    const redrive = new sst.aws.CronV2(`${name}WorkerRedrive`, {
+    // The platform's due digest entries: the only function with the chart.
+    const digest = new sst.aws.CronV2(`${name}Digest`, {
       schedule: `rate(${DIGEST_REDRIVE_EVERY_MINUTES} minutes)`,
-      function: subscriber.nodes.function,
+      function: {
+        ...functionDefaults(storage, secrets),
+        // The weekly digest's chart: a native rasteriser installed for arm64, and a font.
+        ...chartFunctionExtras(storage, secrets),
+        description: `Gatekeeper: ${name} weekly digests (scheduled)`,
+        handler: `functions/${platform}-digest.handler`,
+        memory: "512 MB",
+        timeout: `${WORKER_TIMEOUT_SECONDS} seconds`,
+      },
       // The next run starts within the schedule anyway.
       retries: 0,
     });
-    return { name: `${name}Worker`, subscriber, redrive };
+    return { name: `${name}Worker`, subscriber, digest };
   });
   return { failures, subscribers };
 }

@@ -32,6 +32,8 @@ const FUNCTIONS = [
   "discord-worker",
   "slack-sweeper",
   "discord-sweeper",
+  "slack-digest",
+  "discord-digest",
 ] as const;
 type Name = (typeof FUNCTIONS)[number];
 
@@ -237,12 +239,12 @@ describe("each function bundles only what it runs", () => {
     for (const name of FUNCTIONS) expect(carried(name, ["yaml"])).toEqual([]);
   });
 
-  it("the workers and sweepers: their own platform's client only, and no Bolt", () => {
-    for (const name of ["slack-worker", "slack-sweeper"] as const) {
+  it("the workers, sweepers and digest functions: their own platform's client only, and no Bolt", () => {
+    for (const name of ["slack-worker", "slack-sweeper", "slack-digest"] as const) {
       expect(carried(name, ["@slack/web-api", "bots/slack"])).toEqual(["@slack/web-api", "bots/slack"]);
       expect(carried(name, ["@slack/bolt", ...discordCode])).toEqual([]);
     }
-    for (const name of ["discord-worker", "discord-sweeper"] as const) {
+    for (const name of ["discord-worker", "discord-sweeper", "discord-digest"] as const) {
       expect(carried(name, ["@discordjs/rest", "bots/discord"])).toEqual(["@discordjs/rest", "bots/discord"]);
       expect(carried(name, slackCode)).toEqual([]);
       // The REST client's web build, on Node's fetch (tsconfig.json paths), not its undici one.
@@ -250,16 +252,23 @@ describe("each function bundles only what it runs", () => {
     }
   });
 
-  it("the digest's chart (vega, vega-lite) only in the workers, the functions that post digests", () => {
+  it("the digest's chart (vega, vega-lite) only in the digest functions, the ones that post digests", () => {
     const chart = ["vega", "vega-lite"];
     // Names are kept in the bundle (keepNames, as SST bundles): core/chart.ts's entry point.
     const drawsCharts = (name: Name) =>
       readFileSync(packages.get(name)?.file ?? "", "utf8").includes("renderWeeklyChart");
-    for (const name of ["slack", "discord", "slack-sweeper", "discord-sweeper"] as const) {
+    for (const name of [
+      "slack",
+      "discord",
+      "slack-worker",
+      "discord-worker",
+      "slack-sweeper",
+      "discord-sweeper",
+    ] as const) {
       expect(carried(name, chart)).toEqual([]);
       expect(drawsCharts(name)).toBe(false);
     }
-    for (const name of ["slack-worker", "discord-worker"] as const) {
+    for (const name of ["slack-digest", "discord-digest"] as const) {
       expect(carried(name, chart)).toEqual(chart);
       expect(drawsCharts(name)).toBe(true);
     }
@@ -366,8 +375,8 @@ describe("each function, bundled like SST, in a fresh process", () => {
     },
   );
 
-  it.each(["slack-worker", "discord-worker"] as const)(
-    "%s: a scheduled run (no Records) re-drives its platform's due digests, none here",
+  it.each(["slack-digest", "discord-digest"] as const)(
+    "%s: a scheduled run posts its platform's due digests, none here",
     async (name) => {
       const out = await invoke(name, [{}]);
       expect(out.results[0]?.result).toEqual({
