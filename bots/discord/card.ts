@@ -1,5 +1,11 @@
-import { ActionRowBuilder, ButtonBuilder, EmbedBuilder } from "@discordjs/builders";
-import { type APIEmbed, ButtonStyle, type RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+  type RESTPostAPIChannelMessageJSONBody,
+} from "discord-api-types/v10";
 import { cardModel } from "../../core/card.js";
 import type { EffectState, NoticeKind, ThreadEntry } from "../../core/effects.js";
 import * as Messages from "../../core/messages.js";
@@ -14,6 +20,10 @@ import { toMarkdown } from "./render.js";
  * bodies: a pure layout of the core's card model and words. Applicant and moderator text is
  * escaped; the bot's own mentions are of ids Discord gave it, and `allowed_mentions` stops any
  * ping except the reminder's moderators.
+ *
+ * Plain API objects, no @discordjs/builders: every length is cut to Discord's limits here, and
+ * the builders' validator (with lodash) was 130 KB of every function that posts a card (the
+ * outbox workers and sweepers), which put the Discord ones over 1 MB.
  */
 
 /** Discord's limits. */
@@ -93,11 +103,11 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
             `${r.passed ? "✅" : r.checked ? "❌" : "❔"} ${escapeLine(r.label)}${r.detail ? `: ${escapeLine(r.detail)}` : ""}`,
         );
 
-  const summary = new EmbedBuilder()
-    .setTitle(truncate(escapeLine(card.title), LIMITS.title))
-    .setColor(COLORS[card.status])
-    .setDescription(truncate(description, LIMITS.description))
-    .addFields(
+  const summaryJson: APIEmbed = {
+    title: truncate(escapeLine(card.title), LIMITS.title),
+    color: COLORS[card.status],
+    description: truncate(description, LIMITS.description),
+    fields: [
       {
         name: `Profile strength: ${card.score.total}/100`,
         value: truncate(scoreLines.join("\n") || "—", LIMITS.fieldValue),
@@ -106,19 +116,21 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
         name: plainText([card.rules.heading]),
         value: truncate(ruleLines.join("\n"), LIMITS.fieldValue),
       },
-    )
-    .setFooter({ text: `Request ${card.requestId} · ${card.communityId}` })
-    .setTimestamp(new Date(card.submittedAt));
-  if (card.history.length > 0) {
-    summary.addFields({ name: "History", value: toMarkdown(card.history, LIMITS.fieldValue) });
-  }
-  if (card.issues.length > 0) {
-    summary.addFields({
-      name: "⚠️ Needs attention",
-      value: truncate(card.issues.map((i) => `• ${escapeText(i)}`).join("\n"), LIMITS.fieldValue),
-    });
-  }
-  const summaryJson = summary.toJSON();
+      ...(card.history.length > 0
+        ? [{ name: "History", value: toMarkdown(card.history, LIMITS.fieldValue) }]
+        : []),
+      ...(card.issues.length > 0
+        ? [
+            {
+              name: "⚠️ Needs attention",
+              value: truncate(card.issues.map((i) => `• ${escapeText(i)}`).join("\n"), LIMITS.fieldValue),
+            },
+          ]
+        : []),
+    ],
+    footer: { text: `Request ${card.requestId} · ${card.communityId}` },
+    timestamp: new Date(card.submittedAt).toISOString(),
+  };
 
   // Answers and note: everything that is left of the 6000-character budget, shared fairly.
   // Cut before escaping too: a field shows at most 1024 characters, and escaping long text costs time.
@@ -138,19 +150,21 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
   );
   const embeds: APIEmbed[] = [summaryJson];
   if (entries.length > 0) {
-    embeds.push(
-      new EmbedBuilder()
-        .setTitle("Answers")
-        .setColor(COLORS[card.status])
-        .addFields(
-          entries.map((e, i) => ({ name: e.name, value: truncate(e.value, Math.max(2, shares[i] ?? 2)) })),
-        )
-        .toJSON(),
-    );
+    embeds.push({
+      title: "Answers",
+      color: COLORS[card.status],
+      fields: entries.map((e, i) => ({
+        name: e.name,
+        value: truncate(e.value, Math.max(2, shares[i] ?? 2)),
+      })),
+    });
   }
 
-  const button = (id: string, label: string, style: ButtonStyle) =>
-    new ButtonBuilder().setCustomId(id).setLabel(label).setStyle(style);
+  const button = (
+    id: string,
+    label: string,
+    style: APIButtonComponentWithCustomId["style"],
+  ): APIButtonComponentWithCustomId => ({ type: ComponentType.Button, custom_id: id, label, style });
   const buttons = [
     ...(card.actions.approve
       ? [button(customIds.approve(card.requestId), "Approve", ButtonStyle.Success)]
@@ -166,8 +180,8 @@ export function renderCard(state: EffectState): RESTPostAPIChannelMessageJSONBod
       ? [button(customIds.unclaim(card.requestId), Messages.TOOL_BUTTONS.unclaim, ButtonStyle.Secondary)]
       : []),
   ];
-  const components =
-    buttons.length > 0 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(buttons).toJSON()] : [];
+  const components: APIActionRowComponent<APIButtonComponentWithCustomId>[] =
+    buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
 
   return { embeds, components, allowed_mentions: NO_MENTIONS };
 }
@@ -209,14 +223,17 @@ export function renderQuestion(state: EffectState, round: number): RESTPostAPICh
   return {
     content: toMarkdown(Messages.questionDm(state.community, asked.question, asked.dueAt), LIMITS.content),
     components: [
-      new ActionRowBuilder<ButtonBuilder>()
-        .addComponents(
-          new ButtonBuilder()
-            .setCustomId(customIds.answer(state.request.id, round))
-            .setLabel(Messages.TOOL_BUTTONS.reply)
-            .setStyle(ButtonStyle.Primary),
-        )
-        .toJSON(),
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            custom_id: customIds.answer(state.request.id, round),
+            label: Messages.TOOL_BUTTONS.reply,
+            style: ButtonStyle.Primary,
+          },
+        ],
+      },
     ],
     allowed_mentions: NO_MENTIONS,
   };
