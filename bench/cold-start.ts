@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { compileConfig } from "../core/config/compiled.js";
 import type { GatekeeperConfig } from "../core/config/schema.js";
 import { TABLE_LINK } from "../core/deployment.js";
-import { type Bundle, bundleLikeSst } from "../test/bundles/build.js";
+import { type Bundle, bundleLikeSst, FUNCTIONS } from "../test/bundles/build.js";
 import { median } from "./stats.js";
 
 /**
@@ -57,16 +57,6 @@ export interface ColdStartOptions {
   log: (line: string) => void;
 }
 
-export const FUNCTIONS = [
-  "slack",
-  "discord",
-  "slack-worker",
-  "discord-worker",
-  "slack-sweeper",
-  "discord-sweeper",
-  "slack-digest",
-  "discord-digest",
-] as const;
 export const PEERS = ["bare-bolt", "bare-put"] as const;
 
 export interface ColdBundles {

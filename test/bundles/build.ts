@@ -23,6 +23,21 @@ export interface Bundle {
   sources: Map<string, number>;
 }
 
+/** Every deployed Lambda entry (functions/<name>.ts), as stacks/ deploys them. */
+export const FUNCTIONS = [
+  "slack",
+  "discord",
+  "slack-worker",
+  "discord-worker",
+  "slack-sweeper",
+  "discord-sweeper",
+  "slack-digest",
+  "discord-digest",
+] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+/** The functions that post digests: the only ones with the chart. */
+export const DRAWS_CHARTS: readonly FunctionName[] = ["slack-digest", "discord-digest"];
+
 export async function bundleLikeSst(entries: string[], outdir: string): Promise<Map<string, Bundle>> {
   const result = await build({
     entryPoints: entries,
