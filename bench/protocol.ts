@@ -15,6 +15,11 @@ export interface Answer {
   /** Wall clock (ms) when the request was sent and when its answer was read. */
   sentAt: number;
   answeredAt: number;
+  /**
+   * A form answered before its recording ended (Slack's "saving…", Discord's deferral): the
+   * answer's time says nothing of when the request was recorded or its ticket drawn.
+   */
+  provisional?: boolean;
 }
 
 export interface Applicant {

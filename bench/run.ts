@@ -604,8 +604,14 @@ async function burst(
 }
 
 /**
+ * When a submission's answer proves it was recorded: its answer's time, unless the answer came
+ * before the recording ended ("saving…", a deferral), which proves nothing of its ticket.
+ */
+const recordedBy = (a: Answer | undefined) => (a && !a.provisional ? a.answeredAt : Number.POSITIVE_INFINITY);
+
+/**
  * Waitlist order against arrival: for tickets i < j, applicant j's submission must not have been
- * answered before applicant i's was even sent (then j came first, beyond doubt).
+ * answered (with its outcome) before applicant i's was even sent (then j came first, beyond doubt).
  */
 function fifoViolations(order: JoinRequest[], submits: Map<string | undefined, Answer | undefined>): number {
   let latestSent = Number.NEGATIVE_INFINITY;
@@ -613,7 +619,7 @@ function fifoViolations(order: JoinRequest[], submits: Map<string | undefined, A
   for (const r of order) {
     const a = submits.get(r.id);
     if (!a) continue;
-    if (a.answeredAt < latestSent) violations++;
+    if (recordedBy(a) < latestSent) violations++;
     latestSent = Math.max(latestSent, a.sentAt);
   }
   return violations;
@@ -628,9 +634,7 @@ function admittedAfter(
     .filter((r) => r.status === "approved")
     .map((r) => submits.get(r.id)?.sentAt ?? Number.NEGATIVE_INFINITY);
   const latest = Math.max(...admittedSent);
-  return requests.filter(
-    (r) => r.status === "waitlisted" && (submits.get(r.id)?.answeredAt ?? latest) < latest,
-  ).length;
+  return requests.filter((r) => r.status === "waitlisted" && recordedBy(submits.get(r.id)) < latest).length;
 }
 
 async function scan(store: Store): Promise<Record<string, unknown>[]> {

@@ -157,8 +157,9 @@ async function slackSubmit(server: string, a: Applicant): Promise<Answer> {
     }),
   );
   const answer = await slackPost(server, body);
-  // Bolt answers an accepted submission with an empty body (the modal closes) or a message view.
-  return answer;
+  // Bolt answers an accepted submission with an empty body (the modal closes) or a message view;
+  // a recording still running is answered "Saving your request…", its outcome comes later.
+  return answer.text.includes("Saving your request") ? { ...answer, provisional: true } : answer;
 }
 
 async function slackApprove(server: string, a: Applicant): Promise<Answer> {
@@ -229,7 +230,12 @@ async function discordApply(server: string, a: Applicant): Promise<Answer> {
 async function discordSubmit(server: string, a: Applicant): Promise<Answer> {
   const member = members.get(a.user);
   if (!member || !a.form) return failed();
-  return discordPost(server, modalSubmitInteraction({ ...base(member), customId: a.form, values: ANSWER }));
+  const answer = await discordPost(
+    server,
+    modalSubmitInteraction({ ...base(member), customId: a.form, values: ANSWER }),
+  );
+  // A deferral (5): the outcome comes later, through the interaction's webhook.
+  return parseJson(answer.text)?.type === 5 ? { ...answer, provisional: true } : answer;
 }
 
 async function discordApprove(server: string, a: Applicant): Promise<Answer> {
@@ -245,9 +251,9 @@ async function discordApprove(server: string, a: Applicant): Promise<Answer> {
   return answer;
 }
 
-function parseJson(text: string): { data?: { custom_id?: unknown } } | undefined {
+function parseJson(text: string): { type?: unknown; data?: { custom_id?: unknown } } | undefined {
   try {
-    return JSON.parse(text) as { data?: { custom_id?: unknown } };
+    return JSON.parse(text) as { type?: unknown; data?: { custom_id?: unknown } };
   } catch {
     return undefined;
   }
@@ -417,7 +423,13 @@ async function burst(req: Extract<Request, { op: "burst" }>): Promise<RunResult 
       submits[i] = slack ? await slackSubmit(req.server, a) : await discordSubmit(req.server, a);
     }),
   );
-  const strip = ({ ms, status, sentAt, answeredAt }: Answer) => ({ ms, status, sentAt, answeredAt });
+  const strip = ({ ms, status, sentAt, answeredAt, provisional }: Answer) => ({
+    ms,
+    status,
+    sentAt,
+    answeredAt,
+    ...(provisional ? { provisional } : {}),
+  });
   return {
     answers: applies.map(strip),
     submits: submits.map(strip),
